@@ -1,0 +1,45 @@
+# 苏仙党建 / suxian. `make run` and `make test` work on a machine with only Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install migrate demo messages bench lock clean
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	@$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Regenerate the compiled catalogue after editing locale/zh_Hans/LC_MESSAGES/django.po (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete -i ".venv/*" -i "bench/*"
+	$(BIN)/python manage.py compilemessages -l zh_Hans
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Re-pin requirements.lock from pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python $(BIN)/python
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,63 @@
+"""Users and their role grants at nodes of the organisation tree."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedManager
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may see and change comes from their RoleGrants."""
+
+    full_name = models.CharField(_("full name"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def display_name(self):
+        return self.full_name or self.get_full_name() or self.username
+
+
+class RoleGrant(models.Model):
+    """A role held by a user at a unit of the tree, valid from a date to an optional date.
+
+    The grant covers the unit and everything below it. History is kept: a grant is ended by setting
+    ``valid_to``, not deleted.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grants")
+    unit = models.ForeignKey("org.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    scope_unit_path = "unit"
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["user__username", "unit__lft"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="rolegrant_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    def is_active_on(self, day=None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)

@@ -1,0 +1,170 @@
+"""The one tree-scoping primitive.
+
+A user holds role grants at nodes of the organisation tree. An action is allowed on a record when the
+record's unit lies in the subtree (MPTT range, no subquery) of a node where the user holds a role that
+permits the action. Every queryset of scoped data goes through ``for_user``; every single-object fetch
+through ``get_object_for_user``, which answers 404 exactly like a missing id.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+if TYPE_CHECKING:  # pragma: no cover
+    from org.models import OrgUnit
+
+
+class Action(models.TextChoices):
+    VIEW = "view", "view"
+    CHANGE = "change", "change"  # create and edit records in scope
+    MOVE = "move", "move"
+    DELETE = "delete", "delete"
+    IMPORT = "import", "import"
+    EXPORT = "export", "export"
+    REVEAL = "reveal", "reveal"  # see unmasked personal data
+    AUDIT = "audit", "audit"  # read the audit log
+    RECORD = "record", "record"  # field work: visits, cases
+
+
+@dataclass(frozen=True)
+class ScopeNode:
+    unit_id: int
+    tree_id: int
+    lft: int
+    rght: int
+
+    def covers(self, tree_id: int, lft: int, rght: int) -> bool:
+        return self.tree_id == tree_id and self.lft <= lft and rght <= self.rght
+
+
+class ScopeDenied(Exception):
+    """Raised by services when a write would touch a unit outside the actor's scope."""
+
+
+_CACHE_ATTR = "_suxian_scope_cache"
+
+
+def _active_grants(user):
+    from accounts.models import RoleGrant
+
+    today = timezone.localdate()
+    return (
+        RoleGrant.objects.filter(user_id=user.pk, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("unit")
+    )
+
+
+def _reduce(nodes: Iterable[ScopeNode]) -> tuple[ScopeNode, ...]:
+    """Drop nodes that lie inside another node of the list."""
+    ordered = sorted(set(nodes), key=lambda n: (n.tree_id, n.lft, -n.rght))
+    kept: list[ScopeNode] = []
+    for node in ordered:
+        if kept and kept[-1].covers(node.tree_id, node.lft, node.rght):
+            continue
+        kept.append(node)
+    return tuple(kept)
+
+
+def scope_nodes(user, action: str = Action.VIEW) -> tuple[ScopeNode, ...] | None:
+    """Nodes under which ``user`` may do ``action``; None means everywhere (superuser).
+
+    Cached on the user object, i.e. per request.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    if user.is_superuser:
+        return None
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        from accounts.roles import actions_for
+
+        by_action: dict[str, list[ScopeNode]] = {}
+        for grant in _active_grants(user):
+            unit = grant.unit
+            node = ScopeNode(unit.pk, unit.tree_id, unit.lft, unit.rght)
+            for act in actions_for(grant.role):
+                by_action.setdefault(act, []).append(node)
+        cache = {act: _reduce(nodes) for act, nodes in by_action.items()}
+        setattr(user, _CACHE_ATTR, cache)
+    return cache.get(str(action), ())
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after grants or the tree changed)."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scope_q(user, action: str, unit_path: str) -> Q:
+    """A Q selecting rows whose unit (reached by ``unit_path``; '' for OrgUnit itself) is in scope."""
+    nodes = scope_nodes(user, action)
+    if nodes is None:
+        return Q()
+    prefix = f"{unit_path}__" if unit_path else ""
+    q = Q(pk__in=[])
+    for node in nodes:
+        q |= Q(
+            **{
+                f"{prefix}tree_id": node.tree_id,
+                f"{prefix}lft__gte": node.lft,
+                f"{prefix}rght__lte": node.rght,
+            }
+        )
+    return q
+
+
+def unit_in_scope(user, action: str, unit: "OrgUnit | None") -> bool:
+    if unit is None:
+        return False
+    nodes = scope_nodes(user, action)
+    if nodes is None:
+        return True
+    return any(n.covers(unit.tree_id, unit.lft, unit.rght) for n in nodes)
+
+
+def has_any_scope(user, action: str) -> bool:
+    nodes = scope_nodes(user, action)
+    return nodes is None or len(nodes) > 0
+
+
+class ScopedQuerySetMixin:
+    """Adds ``for_user``. The model names the path to its unit in ``scope_unit_path``."""
+
+    def for_user(self, user, action: str = Action.VIEW):
+        path = getattr(self.model, "scope_unit_path", None)
+        if path is None:
+            raise TypeError(f"{self.model.__name__} has no scope_unit_path")
+        return self.filter(scope_q(user, action, path))
+
+
+class ScopedQuerySet(ScopedQuerySetMixin, models.QuerySet):
+    pass
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def get_object_for_user(queryset, user, action: str = Action.VIEW, **lookup):
+    """The object matching ``lookup`` if it is in ``user``'s scope for ``action``; else 404.
+
+    A forbidden id and a missing id give the same answer; a forbidden one is recorded as a denial.
+    """
+    if isinstance(queryset, type) and issubclass(queryset, models.Model):
+        queryset = queryset._default_manager.all()
+    try:
+        return queryset.for_user(user, action).get(**lookup)
+    except (ValueError, TypeError, ValidationError):
+        raise Http404
+    except queryset.model.DoesNotExist:
+        if queryset.filter(**lookup).exists():
+            from core.audit import record_denial
+
+            record_denial(user, queryset.model, lookup, action)
+        raise Http404

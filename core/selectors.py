@@ -1,0 +1,45 @@
+"""Read helpers shared by the apps."""
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import RoleGrant
+
+from .models import AuditLog
+from .scoping import Action, scope_nodes
+
+
+def active_grants_for(user):
+    today = timezone.localdate()
+    return list(
+        RoleGrant.objects.filter(user=user, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("unit")
+        .order_by("unit__lft")
+    )
+
+
+def audit_log_list(*, user, unit=None, username: str = "", action: str = "", kind: str = "", date_from=None, date_to=None):
+    """Audit rows the user may read: rows of units in their audit scope (superusers: all rows)."""
+    nodes = scope_nodes(user, Action.AUDIT)
+    qs = AuditLog.objects.all()
+    if nodes is not None:
+        q = Q(pk__in=[])
+        for n in nodes:
+            q |= Q(unit_tree_id=n.tree_id, unit_lft__gte=n.lft, unit_rght__lte=n.rght)
+            # district-level admins also see events that belong to no unit (log-ins, failed log-ins)
+            if n.lft == 1:
+                q |= Q(unit_tree_id__isnull=True)
+        qs = qs.filter(q)
+    if unit is not None:
+        qs = qs.filter(unit_tree_id=unit.tree_id, unit_lft__gte=unit.lft, unit_rght__lte=unit.rght)
+    if username:
+        qs = qs.filter(actor_username=username)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs

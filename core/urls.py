@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("audit/", views.AuditLogListView.as_view(), name="audit_list"),
+]

@@ -1,0 +1,56 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    DISTRICT = "district", _("District committee")
+    STREET = "street", _("Street")
+    TOWN = "town", _("Town")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+    COMPOUND = "compound", _("Residential compound")
+    BUILDING = "building", _("Building")
+
+
+class Level(models.IntegerChoices):
+    DISTRICT = 0, _("District")
+    STREET = 1, _("Street / town")
+    COMMUNITY = 2, _("Community / village")
+    COMPOUND = 3, _("Compound")
+    BUILDING = 4, _("Building")
+
+
+LEVEL_OF_KIND: dict[str, int] = {
+    UnitKind.DISTRICT: Level.DISTRICT,
+    UnitKind.STREET: Level.STREET,
+    UnitKind.TOWN: Level.STREET,
+    UnitKind.COMMUNITY: Level.COMMUNITY,
+    UnitKind.VILLAGE: Level.COMMUNITY,
+    UnitKind.COMPOUND: Level.COMPOUND,
+    UnitKind.BUILDING: Level.BUILDING,
+}
+URBAN_KINDS = {UnitKind.STREET, UnitKind.COMMUNITY}
+
+
+class PartyOrgType(models.TextChoices):
+    NONE = "", _("No party organisation")
+    DISTRICT_COMMITTEE = "district_committee", _("District party committee")
+    WORKING_COMMITTEE = "working_committee", _("Party working committee")
+    COMMITTEE = "committee", _("Party committee")
+    GENERAL_BRANCH = "general_branch", _("General party branch")
+    BRANCH = "branch", _("Party branch")
+    GROUP = "group", _("Party group")
+
+
+class NewDomainKind(models.TextChoices):
+    OFFICE_BUILDING = "office_building", _("Office building")
+    PROPERTY_COMPANY = "property_company", _("Property-management company")
+    SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
+    NON_PUBLIC_ENTERPRISE = "non_public_enterprise", _("Non-public enterprise")
+
+
+class GridRole(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    GRID_HEAD = "grid_head", _("Grid head")
+    BUILDING_HEAD = "building_head", _("Building head")
+    VOLUNTEER = "volunteer", _("Volunteer")

@@ -1,0 +1,131 @@
+"""Reads of the organisation tree, scoped to the user. Each runs a fixed number of queries."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Q
+
+from core.scoping import Action, get_object_for_user, scope_nodes
+
+from .choices import Level, NewDomainKind, UnitKind
+from .models import NewDomainOrg, OrgUnit
+
+# The ancestor column that groups a subtree by its root at each level.
+ANCESTOR_COLUMN = {Level.STREET: "street_anc", Level.COMMUNITY: "community_anc", Level.COMPOUND: "compound_anc"}
+
+
+def org_unit_list(*, user, action: str = Action.VIEW, parent=None, level=None, kind=None, code=None, search=None):
+    qs = OrgUnit.objects.for_user(user, action)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if level not in (None, ""):
+        qs = qs.filter(level=int(level))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if code:
+        qs = qs.filter(code=code)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    return qs.order_by("tree_id", "lft")
+
+
+def org_unit_get(*, user, pk, action: str = Action.VIEW) -> OrgUnit:
+    return get_object_for_user(OrgUnit.objects.select_related("parent"), user, action, pk=pk)
+
+
+def scope_roots(*, user) -> list[OrgUnit]:
+    """The top units of the user's view scope (the whole forest for superusers)."""
+    nodes = scope_nodes(user, Action.VIEW)
+    if nodes is None:
+        return list(OrgUnit.objects.filter(parent__isnull=True).order_by("tree_id"))
+    if not nodes:
+        return []
+    return list(OrgUnit.objects.filter(pk__in=[n.unit_id for n in nodes]).order_by("tree_id", "lft"))
+
+
+def _empty_counts() -> dict:
+    counts = {kind.value: 0 for kind in UnitKind}
+    counts.update(compound_party_orgs=0, building_party_groups=0)
+    return counts
+
+
+def _fold(counts: dict, kind: str, n: int, with_party: int) -> None:
+    counts[kind] = counts.get(kind, 0) + n
+    if kind == UnitKind.COMPOUND:
+        counts["compound_party_orgs"] += with_party
+    elif kind == UnitKind.BUILDING:
+        counts["building_party_groups"] += with_party
+
+
+def finish_counts(counts: dict) -> dict:
+    counts["streets_and_towns"] = counts[UnitKind.STREET] + counts[UnitKind.TOWN]
+    counts["communities_and_villages"] = counts[UnitKind.COMMUNITY] + counts[UnitKind.VILLAGE]
+    compounds = counts[UnitKind.COMPOUND]
+    buildings = counts[UnitKind.BUILDING]
+    counts["compound_coverage_pct"] = round(counts["compound_party_orgs"] * 100 / compounds, 1) if compounds else None
+    counts["building_coverage_pct"] = (
+        round(counts["building_party_groups"] * 100 / buildings, 1) if buildings else None
+    )
+    return counts
+
+
+def subtree_counts(unit: OrgUnit, include_self: bool = True) -> dict:
+    """Cumulative counts by kind in ``unit``'s subtree, with party-organisation coverage. One query."""
+    counts = _empty_counts()
+    rows = (
+        OrgUnit.objects.subtree_of(unit, include_self=include_self)
+        .values("kind")
+        .annotate(n=Count("id"), with_party=Count("id", filter=~Q(party_org_type="")))
+        .order_by()
+    )
+    for row in rows:
+        _fold(counts, row["kind"], row["n"], row["with_party"])
+    return finish_counts(counts)
+
+
+def new_domain_counts(unit: OrgUnit) -> dict:
+    """New-domain party organisations attached within ``unit``'s subtree, by kind. One query."""
+    counts = {kind.value: 0 for kind in NewDomainKind}
+    rows = (
+        NewDomainOrg.objects.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+        .exclude(party_org_type="")
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["kind"]] = row["n"]
+    return counts
+
+
+def children_with_counts(unit: OrgUnit) -> list[OrgUnit]:
+    """``unit``'s children, each with ``.counts`` (cumulative, self included). Two queries whatever
+    the tree's size: the children, and one GROUP BY over the ancestor column of the children's level."""
+    children = list(unit.get_children().order_by("code"))
+    if not children:
+        return children
+    child_level = unit.level + 1
+    column = ANCESTOR_COLUMN.get(child_level)
+    by_child: dict[int, dict] = defaultdict(_empty_counts)
+    if column is None:  # buildings: no descendants
+        for child in children:
+            _fold(by_child[child.pk], child.kind, 1, 1 if child.party_org_type else 0)
+    else:
+        rows = (
+            OrgUnit.objects.filter(**{f"{column}__in": [c.pk for c in children]})
+            .values(column, "kind")
+            .annotate(n=Count("id"), with_party=Count("id", filter=~Q(party_org_type="")))
+            .order_by()
+        )
+        for row in rows:
+            _fold(by_child[row[column]], row["kind"], row["n"], row["with_party"])
+    for child in children:
+        child.counts = finish_counts(by_child[child.pk])
+    return children
+
+
+def breadcrumbs(*, user, unit: OrgUnit) -> list[tuple[OrgUnit, bool]]:
+    """Ancestors of ``unit`` (root first) with whether the user may open each. One query."""
+    from core.scoping import unit_in_scope
+
+    return [(a, unit_in_scope(user, Action.VIEW, a)) for a in unit.get_ancestors(include_self=False)]

@@ -1,0 +1,32 @@
+import pytest
+
+from core.testing import build_persona_tree, in_ci, is_postgres, parametrize_matrix
+
+
+def pytest_generate_tests(metafunc):
+    parametrize_matrix(metafunc)
+
+
+@pytest.fixture
+def tree(db):
+    return build_persona_tree()
+
+
+@pytest.fixture(autouse=True)
+def _need_services(request):
+    """Tests marked postgres/redis/browser run for real in CI; elsewhere they may skip with a reason."""
+    if request.node.get_closest_marker("postgres") and not is_postgres():
+        if in_ci():
+            pytest.fail("CI=true but the database is not PostgreSQL: set DATABASE_URL")
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (CI runs it)")
+
+
+@pytest.fixture(autouse=True)
+def _axes_off_by_default(settings, request):
+    if not request.node.get_closest_marker("axes"):
+        settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
