@@ -17,8 +17,8 @@ from mptt.exceptions import InvalidMove
 from core.audit import audit_write, snapshot
 from core.scoping import Action, ScopeDenied, forget_scope, unit_in_scope
 
-from .choices import LEVEL_OF_KIND, Level
-from .models import Grid, GridAssignment, NewDomainOrg, OrgUnit
+from ..choices import LEVEL_OF_KIND, Level
+from ..models import Grid, GridAssignment, NewDomainOrg, OrgUnit
 
 UNIT_EDITABLE_FIELDS = [
     "code",

@@ -7,8 +7,8 @@ from django.db.models import Count, Q
 
 from core.scoping import Action, get_object_for_user, scope_nodes
 
-from .choices import Level, NewDomainKind, UnitKind
-from .models import NewDomainOrg, OrgUnit
+from ..choices import Level, NewDomainKind, UnitKind
+from ..models import NewDomainOrg, OrgUnit
 
 # The ancestor column that groups a subtree by its root at each level.
 ANCESTOR_COLUMN = {Level.STREET: "street_anc", Level.COMMUNITY: "community_anc", Level.COMPOUND: "compound_anc"}

@@ -10,7 +10,7 @@ from mptt.querysets import TreeQuerySet
 from core.models import TimeStampedModel
 from core.scoping import ScopedManager, ScopedQuerySetMixin
 
-from .choices import LEVEL_OF_KIND, URBAN_KINDS, GridRole, Level, NewDomainKind, PartyOrgType, UnitKind
+from ..choices import LEVEL_OF_KIND, URBAN_KINDS, GridRole, Level, NewDomainKind, PartyOrgType, UnitKind
 
 
 class OrgUnitQuerySet(ScopedQuerySetMixin, TreeQuerySet):

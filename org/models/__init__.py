@@ -1,0 +1,2 @@
+"""Models of the organisation system. One module per topic; all re-exported here."""
+from .tree import Grid, GridAssignment, NewDomainOrg, OrgUnit, OrgUnitQuerySet  # noqa: F401

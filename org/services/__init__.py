@@ -1,0 +1,2 @@
+"""Writes of the organisation system (one module per topic; all re-exported here)."""
+from .tree import *  # noqa: F401,F403
