@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 app_name = "org"
 urlpatterns = [
@@ -12,6 +12,6 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.OrgUnitUpdateView.as_view(), name="orgunit_update"),
     path("units/<int:pk>/move/", views.OrgUnitMoveView.as_view(), name="orgunit_move"),
     path("units/<int:pk>/delete/", views.OrgUnitDeleteView.as_view(), name="orgunit_delete"),
-    path("import/", views.OrgUnitImportView.as_view(), name="orgunit_import"),
-    path("import/template/", views.OrgUnitImportTemplateView.as_view(), name="orgunit_import_template"),
+    path("import/", views_import.OrgUnitImportView.as_view(), name="orgunit_import"),
+    path("import/template/", views_import.OrgUnitImportTemplateView.as_view(), name="orgunit_import_template"),
 ]

@@ -8,4 +8,3 @@ class _Todo(TemplateView):
 
 OrgUnitTreeView = OrgUnitSearchView = OrgUnitDetailView = OrgUnitChildrenView = _Todo
 OrgUnitCreateView = OrgUnitUpdateView = OrgUnitMoveView = OrgUnitDeleteView = _Todo
-OrgUnitImportView = OrgUnitImportTemplateView = _Todo
