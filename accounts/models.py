@@ -39,6 +39,15 @@ class RoleGrant(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    department = models.ForeignKey(
+        "org.OutsideUnit",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaison_grants",
+        help_text=_("For department liaisons: the district department they act for."),
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = ScopedManager()

@@ -1,2 +1,3 @@
 """Models of the organisation system. One module per topic; all re-exported here."""
+from .outside import OutsideUnit, OutsideUnitKind  # noqa: F401
 from .tree import Grid, GridAssignment, NewDomainOrg, OrgUnit, OrgUnitQuerySet  # noqa: F401
