@@ -21,7 +21,7 @@ class Role(models.TextChoices):
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_ADMIN: frozenset(
-        {A.VIEW, A.CHANGE, A.MOVE, A.DELETE, A.IMPORT, A.EXPORT, A.REVEAL, A.AUDIT, A.RECORD}
+        {A.VIEW, A.CHANGE, A.MOVE, A.DELETE, A.IMPORT, A.EXPORT, A.REVEAL, A.AUDIT, A.RECORD, A.GRANT}
     ),
     Role.DISTRICT_VIEWER: frozenset({A.VIEW, A.EXPORT}),
     Role.STREET_SECRETARY: frozenset({A.VIEW, A.CHANGE, A.MOVE, A.DELETE, A.IMPORT, A.EXPORT, A.REVEAL, A.RECORD}),

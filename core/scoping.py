@@ -30,6 +30,7 @@ class Action(models.TextChoices):
     REVEAL = "reveal", "reveal"  # see unmasked personal data
     AUDIT = "audit", "audit"  # read the audit log
     RECORD = "record", "record"  # field work: visits, cases
+    GRANT = "grant", "grant"  # give and end role grants
 
 
 @dataclass(frozen=True)

@@ -244,7 +244,8 @@ def seed_personas(*, stdout=None) -> str:
     for username, full_name, role, unit_key in PERSONAS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username, password=settings.DEMO_PASSWORD, full_name=full_name)
+            user = User.objects.create_user(username, password=settings.DEMO_PASSWORD, full_name=full_name,
+                                            is_staff=role in (Role.DISTRICT_ADMIN, Role.STREET_SECRETARY))
             made += 1
         if not RoleGrant.objects.filter(user=user, role=role, unit=units[unit_key]).exists():
             RoleGrant.objects.create(

@@ -1,0 +1,107 @@
+"""REST API of the organisation tree, scoped like every other path."""
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api_views import ScopedModelViewSet
+from core.scoping import Action
+
+from . import services
+from .models import OrgUnit
+from .services.tree import UNIT_EDITABLE_FIELDS
+
+
+class ScopedUnitField(serializers.PrimaryKeyRelatedField):
+    """A unit id the requesting user may use for ``action``; others look exactly like missing ids."""
+
+    def __init__(self, *, scope_action=Action.CHANGE, **kwargs):
+        self.scope_action = scope_action
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context["request"]
+        return OrgUnit.objects.for_user(request.user, self.scope_action)
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent = ScopedUnitField(allow_null=True, required=False)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name", "level", "kind", "parent", *[f for f in UNIT_EDITABLE_FIELDS if f not in ("code", "name", "kind")]]
+        read_only_fields = ["id", "level"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["parent"] = instance.parent_id
+        return data
+
+
+class OrgUnitUpdateSerializer(OrgUnitSerializer):
+    class Meta(OrgUnitSerializer.Meta):
+        read_only_fields = ["id", "level", "parent"]
+
+
+class MoveSerializer(serializers.Serializer):
+    parent = ScopedUnitField(scope_action=Action.MOVE)
+
+
+class OrgUnitFilter(django_filters.FilterSet):
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    level = django_filters.NumberFilter(field_name="level")
+    kind = django_filters.CharFilter(field_name="kind")
+    code = django_filters.CharFilter(field_name="code")
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = OrgUnit
+        fields = ["parent", "level", "kind", "code", "name"]
+
+    def filter_search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class OrgUnitViewSet(ScopedModelViewSet):
+    """Units of the tree in the caller's scope. Create under a parent you may change; move with
+    ``POST …/move/ {"parent": id}``; delete leaves only."""
+
+    serializer_class = OrgUnitSerializer
+    filterset_class = OrgUnitFilter
+    write_actions = {**ScopedModelViewSet.write_actions, "move": Action.MOVE}
+
+    def base_queryset(self):
+        return OrgUnit.objects.order_by("tree_id", "lft")
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return OrgUnitUpdateSerializer
+        if self.action == "move":
+            return MoveSerializer
+        return OrgUnitSerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        parent = data.pop("parent", None)
+        serializer.instance = services.org_unit_create(actor=self.request.user, parent=parent, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.org_unit_update(
+            actor=self.request.user, unit=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.org_unit_delete(actor=self.request.user, unit=instance)
+
+    @extend_schema(request=MoveSerializer, responses=OrgUnitSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        unit = self.get_object()
+        serializer = MoveSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        moved = services.org_unit_move(actor=request.user, unit=unit, new_parent=serializer.validated_data["parent"])
+        return Response(OrgUnitSerializer(moved, context=self.get_serializer_context()).data, status=status.HTTP_200_OK)
