@@ -122,6 +122,7 @@ class Case:
     denied_status: tuple = (404,)
     models: tuple = ()
     content_type: str | None = None
+    headers: dict | None = None  # extra request headers, e.g. {"HX-Request": "true"} for an htmx partial
 
     def __str__(self):
         return self.name
@@ -145,9 +146,10 @@ def run_matrix_case(client, tree: PersonaTree, persona: str, case: Case) -> None
         data = json.dumps(data)
     elif case.content_type:
         kwargs["content_type"] = case.content_type
-    response = getattr(client, case.method)(url, data=data, **kwargs) if data is not None else getattr(
+    headers = {"headers": case.headers} if case.headers else {}
+    response = getattr(client, case.method)(url, data=data, **kwargs, **headers) if data is not None else getattr(
         client, case.method
-    )(url)
+    )(url, **headers)
     status = response.status_code
     if persona in case.allowed:
         assert status in case.ok_status, f"{case} as {persona}: expected success, got {status}"

@@ -1,9 +1,11 @@
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from .scoping import Action, has_any_scope
@@ -54,10 +56,22 @@ class HomeView(TemplateView):
         return ctx
 
 
+class AuditLogFilterForm(forms.Form):
+    """The audit page's filter. Every field is optional; invalid values are shown as form errors."""
+
+    unit = forms.CharField(label=_("Unit code (with its subtree)"), required=False, max_length=32)
+    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    action = forms.CharField(label=_("Action (prefix)"), required=False, max_length=64)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "---------"), *AuditLog.Kind.choices])
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
 class AuditLogListView(TemplateView):
     """District admins read the audit log, filtered by subtree, user, action, date."""
 
     template_name = "core/audit_list.html"
+    paginate_by = 50
 
     def get(self, request, *args, **kwargs):
         if not has_any_scope(request.user, Action.AUDIT):
@@ -69,19 +83,28 @@ class AuditLogListView(TemplateView):
         from core.scoping import get_object_for_user
 
         ctx = super().get_context_data(**kwargs)
-        params = self.request.GET
-        unit = None
-        if params.get("unit"):
-            unit = get_object_for_user(OrgUnit, self.request.user, Action.AUDIT, code=params["unit"])
-        qs = audit_log_list(
-            user=self.request.user,
-            unit=unit,
-            username=params.get("user", "").strip(),
-            action=params.get("action", "").strip(),
-            kind=params.get("kind", "").strip(),
-            date_from=params.get("from") or None,
-            date_to=params.get("to") or None,
-        )
-        page = Paginator(qs, 50).get_page(params.get("page"))
-        ctx.update(page=page, unit=unit, params=params, kinds=AuditLog.Kind.choices)
+        user = self.request.user
+        form = AuditLogFilterForm(self.request.GET or None)
+        filters, unit = {}, None
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            if data["unit"]:
+                try:
+                    unit = get_object_for_user(OrgUnit, user, Action.AUDIT, code=data["unit"].strip())
+                except Http404:
+                    # Same answer for a missing code and one outside the user's audit scope.
+                    form.add_error("unit", _("No unit with this code in your scope."))
+            filters = dict(
+                username=data["user"].strip(),
+                action=data["action"].strip(),
+                kind=data["kind"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+            )
+        if form.errors:
+            qs = AuditLog.objects.none()
+        else:
+            qs = audit_log_list(user=user, unit=unit, **filters).select_related("unit")
+        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        ctx.update(page=page, unit=unit, form=form, kinds=AuditLog.Kind.choices)
         return ctx

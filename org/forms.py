@@ -1,0 +1,73 @@
+"""Forms of the organisation browser. They only parse input; the services validate and write."""
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import LEVEL_OF_KIND, UnitKind
+from .models import OrgUnit
+from .services import UNIT_EDITABLE_FIELDS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def kinds_at_level(level: int) -> list[tuple[str, str]]:
+    return [(kind.value, kind.label) for kind in UnitKind if LEVEL_OF_KIND[kind] == level]
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError, field_map: dict | None = None) -> None:
+    """Show a service's ValidationError on the form: on the matching field, else as a form error."""
+    field_map = field_map or {}
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            field = field_map.get(field, field)
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class OrgUnitForm(forms.Form):
+    """The editable fields of a unit (labels and widgets from the model); ``kind`` limited to the level."""
+
+    def __init__(self, *args, level: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                OrgUnit,
+                fields=UNIT_EDITABLE_FIELDS,
+                widgets={"party_org_founded": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3})},
+            )
+        )
+        self.fields["kind"].choices = kinds_at_level(level)
+        if len(self.fields["kind"].choices) == 1:
+            self.fields["kind"].initial = self.fields["kind"].choices[0][0]
+        self.fields["code"].help_text = _("Unique in the whole district; letters, digits, '-' and '_'.")
+
+
+class OrgUnitMoveForm(forms.Form):
+    """The new parent: picked from a list of units the user may move into, or typed as a code."""
+
+    MAX_CHOICES = 300
+
+    new_parent = forms.TypedChoiceField(label=_("New parent unit"), required=False, coerce=int, empty_value=None)
+    new_parent_code = forms.CharField(
+        label=_("…or the new parent's code"), required=False, max_length=32,
+        help_text=_("Use this when the unit you want is not in the list."),
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = list(targets[: self.MAX_CHOICES])
+        self.fields["new_parent"].choices = [("", "---------")] + [
+            (t.pk, f"{t.name} ({t.code})") for t in targets
+        ]
+        # A posted id that is not in the list is resolved by the view (404 when out of scope), so the
+        # field accepts any integer instead of refusing it as "not a valid choice".
+        self.fields["new_parent"].valid_value = lambda value: True
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("new_parent") and not (data.get("new_parent_code") or "").strip():
+            raise ValidationError(_("Choose the new parent unit or enter its code."), code="required")
+        return data
