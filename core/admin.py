@@ -98,6 +98,12 @@ class AuditLogAdmin(admin.ModelAdmin):
 
         return audit_log_list(user=request.user)
 
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and has_any_scope(request.user, Action.AUDIT)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
     def has_add_permission(self, request):
         return False
 
