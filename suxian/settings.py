@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "org",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -204,7 +205,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "socket_timeout": 3}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The work cycle (Asia/Shanghai); each task defaults to the period that just ended.
+    "supervision-daily": {"task": "supervision.daily_cycle", "schedule": crontab(minute=30, hour=0)},
+    "supervision-weekly": {"task": "supervision.weekly_cycle", "schedule": crontab(minute=0, hour=1, day_of_week=1)},
+    "supervision-monthly": {"task": "supervision.monthly_cycle", "schedule": crontab(minute=0, hour=2, day_of_month=1)},
+    "supervision-quarterly": {"task": "supervision.quarterly_cycle",
+                              "schedule": crontab(minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10")},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
