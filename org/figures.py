@@ -2,6 +2,7 @@
 from core.figures import pct
 
 from .choices import NewDomainKind, UnitKind
+from .selectors.members import member_figures
 from .selectors.tree import new_domain_counts, subtree_counts
 
 
@@ -20,4 +21,5 @@ def compute(unit, year=None) -> dict:
         "org.building_party_groups": counts["building_party_groups"],
         "org.office_building_party_orgs": new_domain[NewDomainKind.OFFICE_BUILDING],
         "org.property_company_party_orgs": new_domain[NewDomainKind.PROPERTY_COMPANY],
+        **member_figures(unit),
     }

@@ -1,2 +1,3 @@
 """Reads of the organisation system (one module per topic; all re-exported here)."""
 from .tree import *  # noqa: F401,F403
+from .members import *  # noqa: F401,F403
