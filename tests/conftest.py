@@ -1,6 +1,10 @@
+import os
+
 import pytest
 
 from core.testing import build_persona_tree, in_ci, is_postgres, parametrize_matrix
+
+CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_generate_tests(metafunc):
@@ -19,6 +23,10 @@ def _need_services(request):
         if in_ci():
             pytest.fail("CI=true but the database is not PostgreSQL: set DATABASE_URL")
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (CI runs it)")
+    if request.node.get_closest_marker("browser") and not os.path.exists(CHROMIUM):
+        if in_ci():
+            pytest.fail(f"CI=true but {CHROMIUM} is missing: apt-get install chromium")
+        pytest.skip(f"needs Debian chromium at {CHROMIUM} (apt-get install chromium; CI runs it)")
 
 
 @pytest.fixture(autouse=True)
