@@ -1,0 +1,85 @@
+"""Admin: the time-limit table is edited here; every other record is read-only (it is written by the
+services, which keep history, scope and audit), and lists are scoped like everywhere else."""
+from django.contrib import admin
+
+from core.scoping import Action
+
+from . import models as m
+
+
+@admin.register(m.TimeLimit)
+class TimeLimitAdmin(admin.ModelAdmin):
+    list_display = ("category", "level", "days")
+    list_filter = ("level",)
+    list_editable = ("days",)
+    ordering = ("category", "level")
+
+
+class ScopedReadOnlyAdmin(admin.ModelAdmin):
+    list_select_related = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user, Action.VIEW)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = m.CaseEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "from_state", "to_state", "from_unit", "from_department", "to_unit", "to_department",
+              "actor", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.Case)
+class CaseAdmin(ScopedReadOnlyAdmin):
+    list_display = ("id", "title", "kind", "category", "unit", "level", "state", "registered_on", "due_on")
+    list_filter = ("state", "kind", "level", "category", "is_hard")
+    search_fields = ("title", "parties")
+    date_hierarchy = "registered_on"
+    inlines = [CaseEventInline]
+
+
+@admin.register(m.VisitRecord)
+class VisitRecordAdmin(ScopedReadOnlyAdmin):
+    list_display = ("visited_on", "cadre", "place", "category", "households_count", "needs_follow_up")
+    list_filter = ("category", "needs_follow_up")
+    date_hierarchy = "visited_on"
+
+
+@admin.register(m.CycleRun)
+class CycleRunAdmin(ScopedReadOnlyAdmin):
+    list_display = ("cycle", "period", "unit", "department", "claimed_at", "finished_at", "worker")
+    list_filter = ("cycle",)
+
+
+@admin.register(m.DispatchSheet)
+class DispatchSheetAdmin(ScopedReadOnlyAdmin):
+    list_display = ("period", "unit", "department", "new_cases", "resolved_cases", "open_cases", "overdue_cases",
+                    "visits", "tasks_due")
+    list_filter = ("period",)
+
+
+@admin.register(m.DelegatedServiceItem)
+class DelegatedServiceItemAdmin(ScopedReadOnlyAdmin):
+    list_display = ("code", "name", "department", "receiving_level", "delegated_on", "is_active")
+    list_filter = ("receiving_level", "is_active")
+    search_fields = ("code", "name")
+
+
+for model in (m.Consultation, m.ConsultationItem, m.DispatchMeeting, m.TaskArea, m.KeyTask, m.AssignmentLetter,
+              m.ProgressReport, m.Inspection, m.Finding, m.RectificationItem, m.SupervisionNotice,
+              m.AccountabilityInterview, m.VisitGap):
+    admin.site.register(model, ScopedReadOnlyAdmin)

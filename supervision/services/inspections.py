@@ -1,0 +1,203 @@
+"""Writes of inspections, findings, rectification, supervision notices, interviews and the catalogue
+of delegated service items."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import snapshot
+from core.scoping import Action
+from org.models import OrgUnit
+
+from ..choices import CauseKind, NoticeState, NotificationKind, ReceivingLevel
+from ..models import (
+    CAUSE_FIELDS,
+    AccountabilityInterview,
+    DelegatedServiceItem,
+    Finding,
+    Inspection,
+    RectificationItem,
+    SupervisionNotice,
+)
+from ..selectors import get_for_user
+from .common import audit, department_check, holder_users, not_blank, notify, require
+
+NOTICE_PREFIX = "苏党建督"
+
+
+@transaction.atomic
+def inspection_create(*, actor, unit: OrgUnit, held_on: dt.date, inspectors: str, places=(), unannounced=True,
+                      note: str = "") -> Inspection:
+    unit = OrgUnit.objects.get(pk=unit.pk)
+    require(actor, Action.CHANGE, unit=unit)
+    places = list(places)
+    for place in places:
+        require(actor, Action.VIEW, unit=place)
+    inspection = Inspection(unit=unit, held_on=held_on, inspectors=not_blank(inspectors, "inspectors"),
+                            unannounced=unannounced, note=note)
+    inspection.full_clean()
+    inspection.save()
+    inspection.places.set(places)
+    audit(actor, "inspection.create", inspection, after={**snapshot(inspection), "places": [p.pk for p in places]})
+    return inspection
+
+
+def _target(unit, department):
+    if department is not None:
+        department = department_check(department)
+        return department.registered_at, department
+    if unit is None:
+        raise ValidationError({"unit": _("Choose a unit or a district department.")}, code="required")
+    return OrgUnit.objects.get(pk=unit.pk), None
+
+
+@transaction.atomic
+def finding_create(*, actor, inspection: Inspection, dimension: str, description: str, unit=None, department=None,
+                   key_task=None) -> Finding:
+    inspection = get_for_user(Inspection, actor, Action.CHANGE, pk=inspection.pk)
+    unit, department = _target(unit, department)
+    finding = Finding(inspection=inspection, unit=unit, department=department, key_task=key_task, dimension=dimension,
+                      description=not_blank(description, "description"))
+    finding.full_clean()
+    finding.save()
+    audit(actor, "finding.create", finding, unit=inspection.unit)
+    return finding
+
+
+@transaction.atomic
+def rectification_item_create(*, actor, finding: Finding, description: str, deadline: dt.date) -> RectificationItem:
+    finding = get_for_user(Finding.objects.select_related("inspection"), actor, Action.VIEW, pk=finding.pk)
+    require(actor, Action.CHANGE, unit=finding.inspection.unit)
+    item = RectificationItem(finding=finding, description=not_blank(description, "description"), deadline=deadline)
+    item.full_clean()
+    item.save()
+    audit(actor, "rectification_item.create", item)
+    return item
+
+
+@transaction.atomic
+def rectification_item_follow_up(*, actor, item: RectificationItem, follow_up: str,
+                                 done_on: dt.date | None = None) -> RectificationItem:
+    item = get_for_user(RectificationItem.objects.select_for_update(of=("self",)), actor, Action.RECORD, pk=item.pk)
+    before = snapshot(item)
+    item.follow_up = not_blank(follow_up, "follow_up")
+    item.done_on = done_on
+    item.full_clean()
+    item.save(update_fields=["follow_up", "done_on"])
+    audit(actor, "rectification_item.follow_up", item, before=before, after=snapshot(item))
+    return item
+
+
+def _cause_kwargs(cause_kind: str, cause) -> dict:
+    if cause_kind not in CAUSE_FIELDS or cause is None:
+        raise ValidationError({"cause": _("Name what caused this measure.")}, code="required")
+    return {CAUSE_FIELDS[cause_kind]: cause}
+
+
+@transaction.atomic
+def supervision_notice_create(*, actor, cause_kind: str, cause, period: str, text: str = "", unit=None,
+                              department=None) -> SupervisionNotice:
+    """A notice drafted by hand (the daily cycle drafts those for overdue work)."""
+    unit, department = _target(unit, department)
+    require(actor, Action.CHANGE, unit=unit)
+    notice = SupervisionNotice(cause_kind=cause_kind, unit=unit, department=department, period=period, text=text,
+                               created_by=actor, **_cause_kwargs(cause_kind, cause))
+    notice.full_clean()
+    notice.save()
+    audit(actor, "supervision_notice.create", notice)
+    return notice
+
+
+@transaction.atomic
+def supervision_notice_issue(*, actor, notice: SupervisionNotice, issued_on: dt.date, text: str = "") -> SupervisionNotice:
+    """Review a draft and issue it: numbered within the year, the target's people are notified."""
+    notice = get_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
+                          pk=notice.pk)
+    if notice.state != NoticeState.DRAFT:
+        raise ValidationError({"state": _("Only a draft notice can be issued.")}, code="invalid_transition")
+    before = snapshot(notice)
+    year = issued_on.year
+    prefix = f"{NOTICE_PREFIX}〔{year}〕"
+    count = SupervisionNotice.objects.filter(number__startswith=prefix).count()
+    notice.number = f"{prefix}{count + 1}号"
+    notice.state = NoticeState.ISSUED
+    notice.issued_on = issued_on
+    if text:
+        notice.text = text
+    notice.full_clean()
+    notice.save(update_fields=["number", "state", "issued_on", "text", "updated_at"])
+    audit(actor, "supervision_notice.issue", notice, before=before, after=snapshot(notice))
+    notify(recipients=holder_users(unit_id=None if notice.department_id else notice.unit_id,
+                                   department_id=notice.department_id),
+           kind=NotificationKind.NOTICE_ISSUED, params={"number": notice.number,
+                                                        "target": str(notice.department or notice.unit)},
+           link=f"/supervision/notices/{notice.pk}/", unit=notice.unit, dedupe_key=f"notice:{notice.pk}")
+    return notice
+
+
+@transaction.atomic
+def supervision_notice_withdraw(*, actor, notice: SupervisionNotice, reason: str) -> SupervisionNotice:
+    notice = get_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
+                          pk=notice.pk)
+    if notice.state != NoticeState.DRAFT:
+        raise ValidationError({"state": _("Only a draft notice can be withdrawn.")}, code="invalid_transition")
+    before = snapshot(notice)
+    notice.state = NoticeState.WITHDRAWN
+    notice.text = not_blank(reason, "reason")
+    notice.save(update_fields=["state", "text", "updated_at"])
+    audit(actor, "supervision_notice.withdraw", notice, before=before, after=snapshot(notice))
+    return notice
+
+
+@transaction.atomic
+def accountability_interview_create(*, actor, held_on: dt.date, interviewee: str, interviewer: str,
+                                    notice: SupervisionNotice | None = None, cause_kind: str | None = None,
+                                    cause=None, outcome: str = "", unit=None, department=None) -> AccountabilityInterview:
+    """An interview following a notice (its target and cause are taken over) or directly a cause."""
+    if notice is not None:
+        notice = get_for_user(SupervisionNotice, actor, Action.CHANGE, pk=notice.pk)
+        cause_kind, cause = notice.cause_kind, notice.cause
+        unit, department = notice.unit, notice.department
+    else:
+        unit, department = _target(unit, department)
+    require(actor, Action.CHANGE, unit=unit)
+    interview = AccountabilityInterview(
+        unit=unit, department=department, notice=notice, period=f"{held_on.year:04d}-{held_on.month:02d}",
+        held_on=held_on, interviewee=not_blank(interviewee, "interviewee"),
+        interviewer=not_blank(interviewer, "interviewer"), outcome=outcome, created_by=actor, cause_kind=cause_kind,
+        **_cause_kwargs(cause_kind, cause),
+    )
+    interview.full_clean()
+    interview.save()
+    audit(actor, "accountability_interview.create", interview)
+    notify(recipients=holder_users(unit_id=None if department else unit.pk,
+                                   department_id=department.pk if department else None),
+           kind=NotificationKind.INTERVIEW, params={"target": str(department or unit),
+                                                    "held_on": held_on.isoformat()},
+           unit=unit, dedupe_key=f"interview:{interview.pk}")
+    return interview
+
+
+@transaction.atomic
+def delegated_service_item_create(*, actor, owner: OrgUnit, code: str, name: str, department,
+                                  receiving_level: str = ReceivingLevel.COMMUNITY, delegated_on: dt.date,
+                                  note: str = "") -> DelegatedServiceItem:
+    owner = OrgUnit.objects.get(pk=owner.pk)
+    require(actor, Action.CHANGE, unit=owner)
+    item = DelegatedServiceItem(owner=owner, code=(code or "").strip(), name=not_blank(name, "name"),
+                                department=department_check(department), receiving_level=receiving_level,
+                                delegated_on=delegated_on, note=note)
+    item.full_clean()
+    item.save()
+    audit(actor, "delegated_service_item.create", item)
+    return item
+
+
+__all__ = [
+    "inspection_create", "finding_create", "rectification_item_create", "rectification_item_follow_up",
+    "supervision_notice_create", "supervision_notice_issue", "supervision_notice_withdraw",
+    "accountability_interview_create", "delegated_service_item_create", "CauseKind",
+]
