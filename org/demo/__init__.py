@@ -7,3 +7,6 @@ STEPS = [
     (12, seed_new_domain_and_grids),
     (13, seed_personas),
 ]
+from .members import STEPS as MEMBER_STEPS  # noqa: E402
+
+STEPS += MEMBER_STEPS
