@@ -39,11 +39,9 @@ CASE_FIELDS = [
 
 
 def _refuse(case: Case, action: str):
-    raise ValidationError(
-        {"state": _("A case in state “%(state)s” cannot be %(action)s.") % {
-            "state": CaseState(case.state).label, "action": CaseAction(action).label}},
-        code="invalid_transition",
-    )
+    message = _("A case in state “%(state)s” cannot be %(action)s.") % {
+        "state": CaseState(case.state).label, "action": CaseAction(action).label}
+    raise ValidationError({"state": ValidationError(message, code="invalid_transition")})
 
 
 def apply_transition(case: Case, action: str, *, on: dt.date, limits: dict | None = None, reason: str = "",
@@ -55,7 +53,7 @@ def apply_transition(case: Case, action: str, *, on: dt.date, limits: dict | Non
     ``case.unit`` must be loaded (its ancestor columns decide the holder at each level).
     """
     if action not in TRANSITIONS:
-        raise ValidationError({"action": _("Unknown action.")}, code="bad_action")
+        raise ValidationError({"action": ValidationError(_("Unknown action."), code="bad_action")})
     allowed_from, to_state = TRANSITIONS[action]
     if case.state not in allowed_from:
         _refuse(case, action)
@@ -68,7 +66,7 @@ def apply_transition(case: Case, action: str, *, on: dt.date, limits: dict | Non
 
     if action == CaseAction.ESCALATE:
         if to_level not in LEVEL_RANK or LEVEL_RANK[to_level] <= LEVEL_RANK[case.level]:
-            raise ValidationError({"to_level": _("A case is escalated to a higher level.")}, code="not_higher")
+            raise ValidationError({"to_level": ValidationError(_("A case is escalated to a higher level."), code="not_higher")})
         not_blank(reason, "reason")
         move_to(to_level, department)
         case.due_on = max(due_on(case.category, to_level, on, limits), case.registered_on)
@@ -80,7 +78,7 @@ def apply_transition(case: Case, action: str, *, on: dt.date, limits: dict | Non
         if to_level not in LEVEL_RANK or (
             LEVEL_RANK[to_level] >= LEVEL_RANK[case.level] if strictly else LEVEL_RANK[to_level] > LEVEL_RANK[case.level]
         ):
-            raise ValidationError({"to_level": _("A case is returned to a lower level.")}, code="not_lower")
+            raise ValidationError({"to_level": ValidationError(_("A case is returned to a lower level."), code="not_lower")})
         not_blank(reason, "reason")
         move_to(to_level, department)
         case.due_on = max(due_on(case.category, to_level, on, limits), case.registered_on)
@@ -89,8 +87,7 @@ def apply_transition(case: Case, action: str, *, on: dt.date, limits: dict | Non
     elif action == CaseAction.RESOLVE:
         case.resolution = not_blank(resolution, "resolution")
         if on < case.registered_on:
-            raise ValidationError({"resolved_on": _("A case cannot be resolved before it was registered.")},
-                                  code="before_registered")
+            raise ValidationError({"resolved_on": ValidationError(_("A case cannot be resolved before it was registered."), code="before_registered")})
         case.resolved_on = on
         if amount_yuan is not None:
             case.amount_yuan = Decimal(amount_yuan)
@@ -98,13 +95,12 @@ def apply_transition(case: Case, action: str, *, on: dt.date, limits: dict | Non
             case.households_affected = households_affected
     elif action == CaseAction.FOLLOW_UP:
         if satisfaction not in Satisfaction.values:
-            raise ValidationError({"satisfaction": _("Record the resident's satisfaction.")}, code="required")
+            raise ValidationError({"satisfaction": ValidationError(_("Record the resident's satisfaction."), code="required")})
         case.satisfaction = satisfaction
         case.followed_up_on = on
     elif action == CaseAction.REOPEN:
         if case.satisfaction != Satisfaction.NOT_SATISFIED:
-            raise ValidationError({"state": _("Only a case the resident was not satisfied with is reopened.")},
-                                  code="satisfied")
+            raise ValidationError({"state": ValidationError(_("Only a case the resident was not satisfied with is reopened."), code="satisfied")})
         satisfaction = case.satisfaction
         case.satisfaction, case.followed_up_on, case.resolved_on = "", None, None
         case.due_on = max(due_on(case.category, case.level, on, limits), case.registered_on)
@@ -115,17 +111,16 @@ def apply_transition(case: Case, action: str, *, on: dt.date, limits: dict | Non
             changed = case.handler_department_id != before["dept"]
         if new_due_on is not None:
             if new_due_on < case.registered_on:
-                raise ValidationError({"due_on": _("The deadline cannot be before registration.")},
-                                      code="before_registered")
+                raise ValidationError({"due_on": ValidationError(_("The deadline cannot be before registration."), code="before_registered")})
             changed = changed or new_due_on != case.due_on
             case.due_on = new_due_on
         if not changed:
-            raise ValidationError({"due_on": _("Give a new deadline or a new department.")}, code="no_change")
+            raise ValidationError({"due_on": ValidationError(_("Give a new deadline or a new department."), code="no_change")})
     elif action == CaseAction.REPRIORITISE:
         if priority not in Priority.values:
-            raise ValidationError({"priority": _("Choose a priority.")}, code="required")
+            raise ValidationError({"priority": ValidationError(_("Choose a priority."), code="required")})
         if priority == case.priority and (is_hard is None or is_hard == case.is_hard):
-            raise ValidationError({"priority": _("Nothing changes.")}, code="no_change")
+            raise ValidationError({"priority": ValidationError(_("Nothing changes."), code="no_change")})
         case.priority = priority
         if is_hard is not None:
             case.is_hard = is_hard
@@ -221,7 +216,7 @@ def case_register(*, actor, unit: OrgUnit, kind: str, source: str, category: str
             raise ScopeDenied(Action.RECORD)
     registered_on = registered_on or today()
     if level not in LEVEL_RANK:
-        raise ValidationError({"level": _("Unknown level.")}, code="bad_level")
+        raise ValidationError({"level": ValidationError(_("Unknown level."), code="bad_level")})
     handler_unit_id, handler_department_id = holder_for(level, unit, department)
     case = Case(
         kind=kind, source=source, visit=visit, source_ref=source_ref, category=category, unit=unit,

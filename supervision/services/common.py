@@ -53,7 +53,7 @@ def today() -> dt.date:
 def not_blank(value: str, field: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValidationError({field: _("This field is required.")}, code="required")
+        raise ValidationError({field: ValidationError(_("This field is required."), code="required")})
     return value
 
 
@@ -63,11 +63,10 @@ def root_of(unit: OrgUnit) -> OrgUnit:
 
 def department_check(department) -> OutsideUnit:
     if department is None:
-        raise ValidationError({"department": _("Choose the district department.")}, code="required")
+        raise ValidationError({"department": ValidationError(_("Choose the district department."), code="required")})
     department = OutsideUnit.objects.get(pk=getattr(department, "pk", department))
     if department.kind != OutsideUnitKind.DISTRICT_DEPARTMENT or not department.is_active:
-        raise ValidationError({"department": _("Only an active district department can take this.")},
-                              code="not_a_department")
+        raise ValidationError({"department": ValidationError(_("Only an active district department can take this."), code="not_a_department")})
     return department
 
 
@@ -75,17 +74,17 @@ def holder_for(level: str, unit: OrgUnit, department=None) -> tuple[int | None, 
     """(handler_unit_id, handler_department_id) for a case of ``unit`` held at ``level``."""
     if level == ResponsibleLevel.COMMUNITY:
         if not unit.community_anc_id:
-            raise ValidationError({"level": _("This unit has no community above it.")}, code="no_community")
+            raise ValidationError({"level": ValidationError(_("This unit has no community above it."), code="no_community")})
         return unit.community_anc_id, None
     if level == ResponsibleLevel.STREET:
         if not unit.street_anc_id:
-            raise ValidationError({"level": _("This unit has no street above it.")}, code="no_street")
+            raise ValidationError({"level": ValidationError(_("This unit has no street above it."), code="no_street")})
         return unit.street_anc_id, None
     if level == ResponsibleLevel.DEPARTMENT:
         return None, department_check(department).pk
     if level == ResponsibleLevel.DISTRICT:
         return root_of(unit).pk, None
-    raise ValidationError({"level": _("Unknown level.")}, code="bad_level")
+    raise ValidationError({"level": ValidationError(_("Unknown level."), code="bad_level")})
 
 
 def due_on(category: str, level: str, start: dt.date, limits: dict | None = None) -> dt.date:

@@ -60,8 +60,7 @@ def build_consultation(*, period: Period, unit: OrgUnit, run=None, actor=None,
     not there yet: the previous quarter's unresolved items (carried over) and the candidates.
     Idempotent: unique (unit, period) and (consultation, case). Returns (consultation, items added)."""
     if unit.parent_id is not None and unit.kind not in (UnitKind.STREET, UnitKind.TOWN):
-        raise ValidationError({"unit": _("A consultation belongs to a street or to the district.")},
-                              code="not_a_street")
+        raise ValidationError({"unit": ValidationError(_("A consultation belongs to a street or to the district."), code="not_a_street")})
     consultation = Consultation.objects.filter(unit=unit, period=period.key).first()
     created = consultation is None
     if created:
@@ -131,9 +130,9 @@ def consultation_decide(*, actor, item: ConsultationItem, decision: str, note: s
     item = get_for_user(ConsultationItem.objects.select_for_update(of=("self",)).select_related("consultation"),
                         actor, Action.RECORD, pk=item.pk)
     if item.closed_on is not None:
-        raise ValidationError({"decision": _("This item is already closed.")}, code="closed")
+        raise ValidationError({"decision": ValidationError(_("This item is already closed."), code="closed")})
     if decision not in ConsultationDecision.values or not decision:
-        raise ValidationError({"decision": _("Choose a decision.")}, code="required")
+        raise ValidationError({"decision": ValidationError(_("Choose a decision."), code="required")})
     before = snapshot(item)
     if decision == ConsultationDecision.RESOLVED:
         case_services.case_resolve(actor=actor, case=item.case_id, resolution=resolution or note, on=on)

@@ -161,8 +161,7 @@ def generate_sheet(*, period: Period, unit: OrgUnit | None = None, department: O
         lookup = dict(period=period.key, department=department)
     else:
         if unit is None or unit.kind not in STREET_KINDS:
-            raise ValidationError({"unit": _("A dispatch sheet belongs to a street or a district department.")},
-                                  code="not_a_street")
+            raise ValidationError({"unit": ValidationError(_("A dispatch sheet belongs to a street or a district department."), code="not_a_street")})
         owner = unit
         numbers = compute_street_sheet(unit, period)
         lookup = dict(period=period.key, unit=unit, department__isnull=True)
@@ -238,10 +237,10 @@ def dispatch_meeting_record(*, actor, sheet: DispatchSheet, held_on: dt.date, at
         spec = dict(spec)
         case, action, note = spec.pop("case"), spec.pop("action"), spec.pop("note", "")
         if action not in services:
-            raise ValidationError({"action": _("Unknown decision.")}, code="bad_decision")
+            raise ValidationError({"action": ValidationError(_("Unknown decision."), code="bad_decision")})
         case = Case.objects.select_related("unit").get(pk=getattr(case, "pk", case))
         if case.pk in seen or not _case_belongs_to_sheet(case, sheet):
-            raise ValidationError({"case": _("The case is not on this dispatch sheet.")}, code="not_on_sheet")
+            raise ValidationError({"case": ValidationError(_("The case is not on this dispatch sheet."), code="not_on_sheet")})
         seen.add(case.pk)
         updated = services[action](actor=actor, case=case, **spec)
         DispatchDecision.objects.create(meeting=meeting, case=case, action=action, note=note,

@@ -50,7 +50,7 @@ def _target(unit, department):
         department = department_check(department)
         return department.registered_at, department
     if unit is None:
-        raise ValidationError({"unit": _("Choose a unit or a district department.")}, code="required")
+        raise ValidationError({"unit": ValidationError(_("Choose a unit or a district department."), code="required")})
     return OrgUnit.objects.get(pk=unit.pk), None
 
 
@@ -93,7 +93,7 @@ def rectification_item_follow_up(*, actor, item: RectificationItem, follow_up: s
 
 def _cause_kwargs(cause_kind: str, cause) -> dict:
     if cause_kind not in CAUSE_FIELDS or cause is None:
-        raise ValidationError({"cause": _("Name what caused this measure.")}, code="required")
+        raise ValidationError({"cause": ValidationError(_("Name what caused this measure."), code="required")})
     return {CAUSE_FIELDS[cause_kind]: cause}
 
 
@@ -117,7 +117,7 @@ def supervision_notice_issue(*, actor, notice: SupervisionNotice, issued_on: dt.
     notice = get_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
                           pk=notice.pk)
     if notice.state != NoticeState.DRAFT:
-        raise ValidationError({"state": _("Only a draft notice can be issued.")}, code="invalid_transition")
+        raise ValidationError({"state": ValidationError(_("Only a draft notice can be issued."), code="invalid_transition")})
     before = snapshot(notice)
     year = issued_on.year
     prefix = f"{NOTICE_PREFIX}〔{year}〕"
@@ -143,7 +143,7 @@ def supervision_notice_withdraw(*, actor, notice: SupervisionNotice, reason: str
     notice = get_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
                           pk=notice.pk)
     if notice.state != NoticeState.DRAFT:
-        raise ValidationError({"state": _("Only a draft notice can be withdrawn.")}, code="invalid_transition")
+        raise ValidationError({"state": ValidationError(_("Only a draft notice can be withdrawn."), code="invalid_transition")})
     before = snapshot(notice)
     notice.state = NoticeState.WITHDRAWN
     notice.text = not_blank(reason, "reason")

@@ -55,13 +55,12 @@ def assignment_letter_issue(*, actor, task: KeyTask, issued_on: dt.date, deadlin
         unit = department.registered_at
     else:
         if unit is None:
-            raise ValidationError({"unit": _("Choose a street or a district department.")}, code="required")
+            raise ValidationError({"unit": ValidationError(_("Choose a street or a district department."), code="required")})
         unit = OrgUnit.objects.get(pk=unit.pk)
         if unit.kind not in (UnitKind.STREET, UnitKind.TOWN):
-            raise ValidationError({"unit": _("A letter goes to a street or a district department.")},
-                                  code="not_a_street")
+            raise ValidationError({"unit": ValidationError(_("A letter goes to a street or a district department."), code="not_a_street")})
         if not (unit.tree_id == task.owner.tree_id and task.owner.lft <= unit.lft <= task.owner.rght):
-            raise ValidationError({"unit": _("The street is outside the task list's district.")}, code="outside")
+            raise ValidationError({"unit": ValidationError(_("The street is outside the task list's district."), code="outside")})
     seq = (AssignmentLetter.objects.filter(year=task.year).aggregate(m=Max("seq"))["m"] or 0) + 1
     letter = AssignmentLetter(task=task, year=task.year, seq=seq, number=f"{LETTER_PREFIX}〔{task.year}〕{seq}号",
                               unit=unit, department=department, role=role, issued_on=issued_on, deadline=deadline,
@@ -85,7 +84,7 @@ def progress_report_create(*, actor, letter: AssignmentLetter, reported_on: dt.d
     letter = get_for_user(AssignmentLetter.objects.select_for_update(of=("self",)), actor, Action.RECORD,
                           pk=letter.pk)
     if letter.state == LetterState.COMPLETED:
-        raise ValidationError({"letter": _("The task of this letter is already completed.")}, code="completed")
+        raise ValidationError({"letter": ValidationError(_("The task of this letter is already completed."), code="completed")})
     report = ProgressReport(letter=letter, reported_on=reported_on, reported_by=actor, percent=percent,
                             text=not_blank(text, "text"), completes=completes)
     report.full_clean()

@@ -25,7 +25,7 @@ def visit_record_create(*, actor, place: OrgUnit, visited_on: dt.date, heard: st
     place = OrgUnit.objects.get(pk=place.pk)
     require(actor, Action.RECORD, unit=place)
     if visited_on > today():
-        raise ValidationError({"visited_on": _("A visit cannot be recorded for a future date.")}, code="future")
+        raise ValidationError({"visited_on": ValidationError(_("A visit cannot be recorded for a future date."), code="future")})
     visit = VisitRecord(
         cadre=cadre or actor, visited_on=visited_on, place=place, households=(households or "").strip(),
         households_count=households_count, heard=(heard or "").strip(), category=category,
