@@ -1,3 +1,4 @@
+import functools
 import os
 
 import pytest
@@ -16,6 +17,24 @@ def tree(db):
     return build_persona_tree()
 
 
+def redis_url() -> str:
+    """The Redis that redis-marked tests use: CELERY_BROKER_URL, else the local default."""
+    return os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379"
+
+
+@functools.cache
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
 @pytest.fixture(autouse=True)
 def _need_services(request):
     """Tests marked postgres/redis/browser run for real in CI; elsewhere they may skip with a reason."""
@@ -27,6 +46,10 @@ def _need_services(request):
         if in_ci():
             pytest.fail(f"CI=true but {CHROMIUM} is missing: apt-get install chromium")
         pytest.skip(f"needs Debian chromium at {CHROMIUM} (apt-get install chromium; CI runs it)")
+    if request.node.get_closest_marker("redis") and not _redis_answers(redis_url()):
+        if in_ci():
+            pytest.fail(f"CI=true but Redis at {redis_url()} does not answer: start redis-server")
+        pytest.skip(f"needs Redis at {redis_url()}: start redis-server or set CELERY_BROKER_URL (CI runs it)")
 
 
 @pytest.fixture(autouse=True)
