@@ -249,13 +249,15 @@ class RegistrationKind(models.TextChoices):
     RETIRED = "retired", _("Retired member")
 
 
-def _current_q(prefix_from: str, prefix_to: str, day) -> Q:
-    return Q(**{f"{prefix_from}__lte": day}) & (Q(**{f"{prefix_to}__isnull": True}) | Q(**{f"{prefix_to}__gte": day}))
+def _current_q(prefix_from: str, prefix_to: str, day, *, end_inclusive: bool) -> Q:
+    after = f"{prefix_to}__gte" if end_inclusive else f"{prefix_to}__gt"
+    return Q(**{f"{prefix_from}__lte": day}) & (Q(**{f"{prefix_to}__isnull": True}) | Q(**{after: day}))
 
 
 class DualRegistrationQuerySet(ScopedQuerySet):
     def current(self, day=None):
-        return self.filter(_current_q("started_on", "ended_on", day or timezone.localdate()))
+        """Registrations running on ``day`` (``ended_on`` is the first day no longer registered)."""
+        return self.filter(_current_q("started_on", "ended_on", day or timezone.localdate(), end_inclusive=False))
 
 
 class DualRegistration(models.Model):
@@ -296,7 +298,8 @@ class DualRegistration(models.Model):
 
 class PartTimeMemberQuerySet(ScopedQuerySet):
     def current(self, day=None):
-        return self.filter(_current_q("term_from", "term_to", day or timezone.localdate()))
+        """Seats held on ``day`` (``term_to`` is the last day of the term)."""
+        return self.filter(_current_q("term_from", "term_to", day or timezone.localdate(), end_inclusive=True))
 
 
 class PartTimeMember(TimeStampedModel):

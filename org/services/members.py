@@ -117,6 +117,10 @@ def pii_fields_for_phone(phone) -> dict:
 
 # -- helpers ------------------------------------------------------------------------------------
 
+def _field_error(field: str, message, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _require(actor, action: str, unit: OrgUnit | None) -> None:
     if not unit_in_scope(actor, action, unit):
         raise ScopeDenied(action)
@@ -172,8 +176,7 @@ def _close_membership(member: Member, ended_on: date, end_reason: str) -> None:
 
 def _check_unit_for_member(unit: OrgUnit) -> None:
     if LEVEL_OF_KIND.get(unit.kind) == Level.DISTRICT:
-        raise ValidationError({"unit": _("A member belongs to a street, community, compound or building organisation.")},
-                              code="unit_level")
+        raise _field_error("unit", _("A member belongs to a street, community, compound or building organisation."), "unit_level")
 
 
 # -- members ------------------------------------------------------------------------------------
@@ -195,7 +198,7 @@ def member_create(
         outside_unit = OutsideUnit.objects.select_related("registered_at").get(pk=outside_unit.pk)
         _require(actor, Action.CHANGE, outside_unit.registered_at)
     else:
-        raise ValidationError({"unit": _("Choose the member's party organisation.")}, code="required")
+        raise _field_error("unit", _("Choose the member's party organisation."), "required")
     try:
         pii = pii_fields_for_id(id_number)
     except ValidationError as exc:
@@ -296,7 +299,7 @@ def membership_change(*, actor, member: Member, unit: OrgUnit, started_on=None,
     _require(actor, Action.MOVE, unit)
     _check_unit_for_member(unit)
     if member.unit_id == unit.pk:
-        raise ValidationError({"unit": _("The member already belongs to this unit.")}, code="unchanged")
+        raise _field_error("unit", _("The member already belongs to this unit."), "unchanged")
     before = member_snapshot(member)
     day = started_on or timezone.localdate()
     _close_membership(member, day, reason)
@@ -374,12 +377,11 @@ def dual_registration_create(*, actor, member: Member, community: OrgUnit, start
     member = _lock_member(member)
     expected = _KIND_FOR_CATEGORY.get(member.category)
     if expected is None or (kind and kind != expected):
-        raise ValidationError({"kind": _("Only in-service and retired members dual-register, in their own category.")},
-                              code="category")
+        raise _field_error("kind", _("Only in-service and retired members dual-register, in their own category."), "category")
     if member.status not in (MemberStatus.NORMAL, MemberStatus.LOST_CONTACT):
-        raise ValidationError({"member": _("This person is no longer a member.")}, code="status")
+        raise _field_error("member", _("This person is no longer a member."), "status")
     if DualRegistration.objects.filter(member=member, ended_on__isnull=True).exists():
-        raise ValidationError({"member": _("This member is already registered at a community.")}, code="duplicate")
+        raise _field_error("member", _("This member is already registered at a community."), "duplicate")
     registration = DualRegistration(member=member, community=community, kind=expected, commitment=commitment,
                                     started_on=started_on or timezone.localdate())
     registration.full_clean()
@@ -397,17 +399,17 @@ def dual_registration_bulk_create(*, actor, items: list[tuple[Member, OrgUnit, s
     for community in communities.values():
         _require(actor, Action.CHANGE, community)
         if LEVEL_OF_KIND.get(community.kind) != Level.COMMUNITY:
-            raise ValidationError({"community": _("A dual registration is made at a community.")}, code="level")
+            raise _field_error("community", _("A dual registration is made at a community."), "level")
     member_ids = [m.pk for m, _c, _t in items]
     if len(set(member_ids)) != len(member_ids) or DualRegistration.objects.filter(
             member_id__in=member_ids, ended_on__isnull=True).exists():
-        raise ValidationError({"member": _("This member is already registered at a community.")}, code="duplicate")
+        raise _field_error("member", _("This member is already registered at a community."), "duplicate")
     rows = []
     for member, community, commitment in items:
         kind = _KIND_FOR_CATEGORY.get(member.category)
         if kind is None or member.status not in (MemberStatus.NORMAL, MemberStatus.LOST_CONTACT):
-            raise ValidationError({"kind": _("Only in-service and retired members dual-register, in their own "
-                                             "category.")}, code="category")
+            raise _field_error("kind", _("Only in-service and retired members dual-register, in their own "
+                                             "category."), "category")
         rows.append(DualRegistration(member_id=member.pk, community_id=community.pk, kind=kind,
                                      commitment=commitment, started_on=started_on))
     DualRegistration.objects.bulk_create(rows, batch_size=1000)
@@ -485,16 +487,16 @@ def transfer_request(*, actor, member: Member, to_unit: OrgUnit, letter_no: str 
     """The sending side asks to move ``member`` to ``to_unit`` (MOVE over the member's unit)."""
     member = _lock_member(member)
     if member.unit_id is None:
-        raise ValidationError({"member": _("This member's org relationship is held outside the district; "
-                                           "it comes in by a batch transfer.")}, code="outside")
+        raise _field_error("member", _("This member's org relationship is held outside the district; "
+                                           "it comes in by a batch transfer."), "outside")
     from_unit = _fresh_unit(member.unit_id)
     _require(actor, Action.MOVE, from_unit)
     to_unit = _fresh_unit(to_unit.pk)
     _check_unit_for_member(to_unit)
     if to_unit.pk == from_unit.pk:
-        raise ValidationError({"to_unit": _("The member already belongs to this unit.")}, code="unchanged")
+        raise _field_error("to_unit", _("The member already belongs to this unit."), "unchanged")
     if Transfer.objects.filter(member=member, state__in=[TransferState.REQUESTED, TransferState.APPROVED]).exists():
-        raise ValidationError({"member": _("This member already has a transfer under way.")}, code="open_transfer")
+        raise _field_error("member", _("This member already has a transfer under way."), "open_transfer")
     transfer = Transfer(member=member, from_unit=from_unit, to_unit=to_unit, letter_no=(letter_no or "").strip(),
                         note=note, state=TransferState.REQUESTED,
                         requested_by=actor if getattr(actor, "pk", None) else None)
@@ -533,7 +535,7 @@ def transfer_return(*, actor, transfer: Transfer, reason: str) -> Transfer:
         raise _refuse_transition(transfer, TransferState.RETURNED)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why the transfer is returned.")}, code="required")
+        raise _field_error("reason", _("Say why the transfer is returned."), "required")
     before = snapshot(transfer)
     from_state = transfer.state
     transfer.state = TransferState.RETURNED
