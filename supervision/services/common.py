@@ -119,9 +119,14 @@ def dispatch_push(notification_ids: list[int]) -> None:
     if not notification_ids:
         return
     try:
+        from suxian.celery import app
+
         from ..tasks import notification_deliver_task
 
-        notification_deliver_task.delay(list(notification_ids))
+        if app.conf.task_always_eager:  # embedded default: no broker, run in-process
+            notification_deliver_task.apply(args=[list(notification_ids)])
+        else:
+            notification_deliver_task.delay(list(notification_ids))
     except Exception:  # noqa: BLE001 - any broker/transport error must not fail the request
         log.warning("notification push not queued (broker unavailable); %d rows kept", len(notification_ids),
                     exc_info=True)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.audit import snapshot
 from core.scoping import Action
 from org.choices import UnitKind
 from org.models import OrgUnit
