@@ -35,3 +35,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 def actions_for(role: str) -> frozenset[str]:
     return ROLE_ACTIONS.get(role, frozenset())
+
+
+def roles_with(action: str) -> list[str]:
+    """The roles that permit ``action``."""
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]

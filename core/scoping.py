@@ -121,13 +121,46 @@ def scope_q(user, action: str, unit_path: str) -> Q:
     return q
 
 
-def unit_in_scope(user, action: str, unit: "OrgUnit | None") -> bool:
+def unit_in_scope(user, action: str, unit: "OrgUnit | None", *, fresh: bool = False) -> bool:
+    """Whether ``unit`` lies in ``user``'s scope for ``action``.
+
+    The default answer uses the per-request cache of grant ranges (right for reads and for showing
+    buttons). ``fresh=True`` asks the database in one query, comparing the unit's and the grant
+    units' current ranges in the same snapshot: services use it (through ``require_scope``) inside
+    their transaction, so a concurrent tree write that shifted ranges can neither grant nor deny
+    by mistake.
+    """
     if unit is None:
         return False
-    nodes = scope_nodes(user, action)
-    if nodes is None:
+    if not fresh:
+        nodes = scope_nodes(user, action)
+        if nodes is None:
+            return True
+        return any(n.covers(unit.tree_id, unit.lft, unit.rght) for n in nodes)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
         return True
-    return any(n.covers(unit.tree_id, unit.lft, unit.rght) for n in nodes)
+    from accounts.models import RoleGrant
+    from accounts.roles import roles_with
+    from org.models import OrgUnit
+
+    today = timezone.localdate()
+    grants = RoleGrant.objects.filter(
+        user_id=user.pk,
+        role__in=roles_with(action),
+        valid_from__lte=today,
+        unit__tree_id=models.OuterRef("tree_id"),
+        unit__lft__lte=models.OuterRef("lft"),
+        unit__rght__gte=models.OuterRef("rght"),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    return OrgUnit.objects.filter(pk=unit.pk).filter(models.Exists(grants)).exists()
+
+
+def require_scope(user, action: str, unit: "OrgUnit | None") -> None:
+    """For services: raise ScopeDenied unless ``unit`` is in scope, checked fresh in the database."""
+    if not unit_in_scope(user, action, unit, fresh=True):
+        raise ScopeDenied(action)
 
 
 def has_any_scope(user, action: str) -> bool:

@@ -150,6 +150,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind a reverse proxy that sets X-Real-IP, trust it for log-in locks and the audit log.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
+AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -225,6 +228,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
+    # Number of trusted reverse proxies in front of the app (0: use REMOTE_ADDR, ignore X-Forwarded-For).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "苏仙党建 API",
@@ -234,6 +239,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

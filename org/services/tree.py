@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
 
 from core.audit import audit_write, snapshot
-from core.scoping import Action, ScopeDenied, forget_scope, unit_in_scope
+from core.scoping import Action, ScopeDenied, forget_scope, require_scope
 
 from ..choices import LEVEL_OF_KIND, Level
 from ..models import Grid, GridAssignment, NewDomainOrg, OrgUnit
@@ -50,16 +50,14 @@ def _fresh(unit_id: int) -> OrgUnit:
     return OrgUnit.objects.get(pk=unit_id)
 
 
-def _require(actor, action: str, unit: OrgUnit | None) -> None:
-    if not unit_in_scope(actor, action, unit):
-        raise ScopeDenied(action)
+_require = require_scope
 
 
 def _recheck(actor, action: str, unit_id: int) -> OrgUnit:
-    """After a write, re-read the unit and the actor's scope (ranges moved) and check again."""
+    """After a write, re-read the unit and check the actor's scope again (fresh, in the database)."""
     forget_scope(actor)
     unit = _fresh(unit_id)
-    _require(actor, action, unit)
+    require_scope(actor, action, unit)
     return unit
 
 

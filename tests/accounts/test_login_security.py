@@ -23,8 +23,8 @@ IP_B = "10.2.2.2"
 
 # The only pages served to anonymous users (API views authenticate themselves, see below).
 PUBLIC_PAGES = {"accounts:login", "admin:login", "healthz"}
-# The API schema and its Swagger page are public by design (SERVE_PERMISSIONS defaults to AllowAny).
-PUBLIC_API = {"api_token", "api_schema", "api_docs"}
+# Only the token endpoint is open; the schema and its docs page need a log-in (SERVE_PERMISSIONS).
+PUBLIC_API = {"api_token"}
 
 
 @pytest.fixture(autouse=True)

@@ -112,7 +112,8 @@ def test_token_auth(client, tree):
     assert r.status_code == 200 and r.json()["count"] == 6
 
 
-def test_schema_and_docs(client, tree):
-    assert client.get("/api/schema/").status_code == 200
+def test_schema_and_docs_need_a_log_in(client, tree):
+    assert client.get("/api/schema/").status_code in (401, 403)
     client.force_login(tree.users["district"])
+    assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
