@@ -28,6 +28,14 @@ def _get_unit(request, pk, action: str = Action.VIEW) -> OrgUnit:
     return get_object_for_user(OrgUnit.objects.select_related("parent"), request.user, action, pk=pk)
 
 
+def _with_member_counts(units: list[OrgUnit]) -> list[OrgUnit]:
+    """Set ``member_count`` (cumulative, current members) on each unit: one query for the whole list."""
+    counts = selectors.member_counts(units)
+    for unit in units:
+        unit.member_count = counts.get(unit.pk, 0)
+    return units
+
+
 def _detail_url(unit: OrgUnit) -> str:
     return reverse("org:orgunit_detail", args=[unit.pk])
 
@@ -42,6 +50,7 @@ class OrgUnitTreeView(View):
         for root in roots:
             root.counts = selectors.subtree_counts(root)
             root.child_nodes = selectors.children_with_counts(root)
+        _with_member_counts(roots + [c for root in roots for c in root.child_nodes])
         return render(request, self.template_name, {"roots": roots, "q": ""})
 
 
@@ -50,7 +59,7 @@ class OrgUnitChildrenView(View):
 
     def get(self, request, pk):
         unit = _get_unit(request, pk)
-        ctx = {"unit": unit, "children": selectors.children_with_counts(unit)}
+        ctx = {"unit": unit, "children": _with_member_counts(selectors.children_with_counts(unit))}
         if request.htmx:
             return render(request, "org/_children.html", ctx)
         ctx["crumbs"] = selectors.breadcrumbs(user=request.user, unit=unit)
@@ -92,7 +101,8 @@ class OrgUnitDetailView(View):
             "counts": selectors.subtree_counts(unit),
             "new_domain": [(kind.value, kind.label, nd_counts.get(kind.value, 0)) for kind in NewDomainKind],
             "new_domain_total": sum(nd_counts.values()),
-            "children": selectors.children_with_counts(unit),
+            "children": _with_member_counts(selectors.children_with_counts(unit)),
+            "member_count": selectors.member_subtree_count(unit),
             "grids": grids,
             "is_community": unit.level == Level.COMMUNITY,
             "can_add_child": can_change and unit.level < Level.BUILDING,
