@@ -22,7 +22,7 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 
 run: demo
-	@$(BIN)/python manage.py demo_logins
+	@$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -18,10 +18,14 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = "Print the demo log-ins."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
     def handle(self, *args, **opts):
         existing = set(User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).values_list("username", flat=True))
         self.stdout.write("")
-        self.stdout.write("苏仙党建 demo: http://127.0.0.1:8000/  (admin: /admin/, API docs: /api/docs/)")
+        url = opts["url"].rstrip("/")
+        self.stdout.write(f"苏仙党建 demo: {url}/  (admin: {url}/admin/, API docs: {url}/api/docs/)")
         self.stdout.write(f"password for every demo user / 演示密码: {settings.DEMO_PASSWORD}")
         for username, label in DEMO_USERS:
             if username in existing:
