@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
 
 from accounts.models import RoleGrant, User
 from accounts.roles import Role
@@ -33,13 +32,11 @@ from .choices import (
 )
 from .models import (
     AccountabilityInterview,
-    AssignmentLetter,
     Case,
     DelegatedServiceItem,
     Inspection,
     KeyTask,
     SupervisionNotice,
-    TaskArea,
     TimeLimit,
     VisitRecord,
 )

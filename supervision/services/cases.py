@@ -18,10 +18,8 @@ from org.models import OrgUnit
 
 from ..choices import (
     LEVEL_RANK,
-    OPEN_STATES,
     TRANSITIONS,
     CaseAction,
-    CaseSource,
     CaseState,
     NotificationKind,
     Priority,
@@ -359,5 +357,5 @@ def _at(day: dt.date) -> dt.datetime:
 __all__ = [
     "apply_transition", "can_handle", "case_register", "case_accept", "case_start", "case_escalate", "case_return",
     "case_send_to_consultation", "case_resolve", "case_follow_up", "case_reopen", "case_assign",
-    "case_reprioritise", "case_bulk_import", "SERVICE_FOR_ACTION", "OPEN_STATES", "CaseSource",
+    "case_reprioritise", "case_bulk_import", "SERVICE_FOR_ACTION",
 ]

@@ -14,7 +14,7 @@ from accounts.models import RoleGrant
 from accounts.roles import Role
 from core.audit import audit_write, record, snapshot
 from core.models import AuditLog
-from core.scoping import Action, ScopeDenied
+from core.scoping import ScopeDenied
 from org.models import OrgUnit, OutsideUnit, OutsideUnitKind
 
 from ..choices import ResponsibleLevel
@@ -164,6 +164,6 @@ def notify(*, recipients, kind: str, params: dict, link: str = "", unit=None, de
 
 
 __all__ = [
-    "Action", "ScopeDenied", "SYSTEM", "audit", "dispatch_push", "due_on", "holder_for", "holder_users",
+    "SYSTEM", "audit", "dispatch_push", "due_on", "holder_for", "holder_users",
     "notify", "not_blank", "recheck", "require", "root_of", "time_limits", "today", "department_check", "log",
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import RoleGrant
 from accounts.roles import Role
 from core.audit import snapshot
-from core.scoping import Action, ScopeDenied
+from core.scoping import Action
 from org.choices import UnitKind
 from org.models import OrgUnit, OutsideUnit
 
@@ -252,5 +252,5 @@ def dispatch_meeting_record(*, actor, sheet: DispatchSheet, held_on: dt.date, at
 
 __all__ = [
     "compute_street_sheet", "compute_department_sheet", "generate_sheet", "dispatch_sheet_generate",
-    "dispatch_meeting_record", "SHEET_NUMBERS", "ScopeDenied",
+    "dispatch_meeting_record", "SHEET_NUMBERS",
 ]

@@ -12,7 +12,7 @@ from core.audit import snapshot
 from core.scoping import Action
 from org.models import OrgUnit
 
-from ..choices import CauseKind, NoticeState, NotificationKind, ReceivingLevel
+from ..choices import NoticeState, NotificationKind, ReceivingLevel
 from ..models import (
     CAUSE_FIELDS,
     AccountabilityInterview,
@@ -199,5 +199,5 @@ def delegated_service_item_create(*, actor, owner: OrgUnit, code: str, name: str
 __all__ = [
     "inspection_create", "finding_create", "rectification_item_create", "rectification_item_follow_up",
     "supervision_notice_create", "supervision_notice_issue", "supervision_notice_withdraw",
-    "accountability_interview_create", "delegated_service_item_create", "CauseKind",
+    "accountability_interview_create", "delegated_service_item_create",
 ]

@@ -7,7 +7,7 @@ import pytest
 from supervision import selectors, services
 from supervision.choices import CauseKind, NoticeState
 from supervision.figures import compute
-from supervision.models import AccountabilityInterview, Notification, SupervisionNotice
+from supervision.models import Notification, SupervisionNotice
 
 pytestmark = pytest.mark.django_db
 
