@@ -304,6 +304,8 @@ class _Context:
         self.actor = actor
         self.scope_unit = scope_unit
         self.units: dict[str, OrgUnit | None] = {}
+        self.unit_ids: dict[int, bool] = {}  # unit id -> may the importer change members there
+        self.today = timezone.localdate()
         self.seen: dict[bytes, int] = {}
         self.work_by_code: dict[str, int] = {}
         self.work_by_name: dict[str, int | None] = {}
@@ -323,6 +325,19 @@ class _Context:
         ).only("pk", "code", "kind", "tree_id", "lft", "rght", "level")}
         for code in missing:
             self.units[code] = found.get(code)
+        for unit in found.values():
+            self.unit_ids[unit.pk] = True
+
+    def resolve_unit_ids(self, ids: set) -> None:
+        """Whether existing members' units are inside the import's scope: one query for unseen ids."""
+        missing = [i for i in ids if i is not None and i not in self.unit_ids]
+        if not missing:
+            return
+        su = self.scope_unit
+        inside = set(OrgUnit.objects.for_user(self.actor, Action.IMPORT).filter(
+            pk__in=missing, tree_id=su.tree_id, lft__gte=su.lft, rght__lte=su.rght).values_list("pk", flat=True))
+        for i in missing:
+            self.unit_ids[i] = i in inside
 
 
 def _code(value) -> str:
@@ -342,7 +357,7 @@ class _Parsed:
     phone: str | None = None  # None: column absent
 
 
-def _parse_row(number: int, cells: dict, present: set[str]) -> _Parsed:
+def _parse_row(number: int, cells: dict, present: set[str], today: datetime.date) -> _Parsed:
     p = _Parsed(number, cells, [])
     err = p.errors.append
 
@@ -405,7 +420,7 @@ def _parse_row(number: int, cells: dict, present: set[str]) -> _Parsed:
         except (ValueError, TypeError):
             err(RowError(number, COL_JOINED, "date", _("not a date (write it like 2001-07-01)")))
         else:
-            if joined is not None and not (_PARTY_FOUNDED <= joined <= timezone.localdate()):
+            if joined is not None and not (_PARTY_FOUNDED <= joined <= today):
                 err(RowError(number, COL_JOINED, "date", _("the date is not plausible")))
             elif joined is not None and p.id_number and joined.year - int(p.id_number[6:10]) < 17:
                 err(RowError(number, COL_JOINED, "date", _("the member would have joined before the age of 18")))
@@ -521,7 +536,7 @@ _MEMBER_FIELDS = ["name", "education", "ethnicity", "joined_on", "standing", "ca
 def _process_chunk(chunk, present: set[str], ctx: _Context, dry_run: bool, result: ImportResult) -> None:
     from core.crypto import pii_hash
 
-    parsed = [_parse_row(r.number, r.values, present) for r in chunk]
+    parsed = [_parse_row(r.number, r.values, present, ctx.today) for r in chunk]
     result.total += len(parsed)
 
     # Codes: one query for the chunk's new codes.
@@ -577,19 +592,22 @@ def _process_chunk(chunk, present: set[str], ctx: _Context, dry_run: bool, resul
             else:
                 ctx.seen[key] = p.row
 
-    # Existing members: one query for the chunk.
+    # Existing members: one query for the chunk (plain values, no model instances for unchanged rows),
+    # and one more for the ranges of their units not seen yet.
     hashes = [p.id_hash for p in parsed if p.id_hash]
-    existing = {m.id_number_hash: m for m in Member.objects.filter(id_number_hash__in=hashes).select_related("unit")}
+    existing = {row["id_number_hash"]: row for row in Member.objects.filter(id_number_hash__in=hashes).values(
+        "pk", "id_number_hash", "fingerprint", "unit_id", "phone_hash", "phone_encrypted", "phone_masked",
+        *_MEMBER_FIELDS)}
+    ctx.resolve_unit_ids({row["unit_id"] for row in existing.values()})
 
-    new_members: list[Member] = []
+    new_members: list[dict] = []
     changed: list[Member] = []
-    moved: list[tuple[Member, int]] = []
-    today = timezone.localdate()
+    moved: list[tuple[int, int]] = []
+    today = ctx.today
+    now = timezone.now()
     for p in parsed:
         member = existing.get(p.id_hash) if p.id_hash else None
-        if member is not None and not (member.unit_id and unit_in_scope(ctx.actor, Action.IMPORT, member.unit)
-                                       and ctx.scope_unit.tree_id == member.unit.tree_id
-                                       and ctx.scope_unit.lft <= member.unit.lft <= ctx.scope_unit.rght):
+        if member is not None and not ctx.unit_ids.get(member["unit_id"]):
             p.errors.append(RowError(p.row, COL_ID, "duplicate_db",
                                      _("this person is already registered in another organisation")))
         if p.errors:
@@ -598,29 +616,32 @@ def _process_chunk(chunk, present: set[str], ctx: _Context, dry_run: bool, resul
         values = p.values
         unit = values.pop("unit")
         if member is None:
+            _note_row(result, p, "new", code=unit.code)
+            result.created += 1
+            if dry_run:
+                continue
             data = {"education": "", "ethnicity": "", "joined_on": None, "standing": Standing.FULL,
                     "category": MemberCategory.OTHER, "work_unit_id": None, "status": MemberStatus.NORMAL,
                     "residence_id": None, "note": ""}
             data.update(values)
-            if dry_run:
-                _note_row(result, p, "new", code=unit.code)
-                result.created += 1
-                continue
-            pii = pii_fields_for_id(p.id_number)
-            phone = pii_fields_for_phone(p.phone) if p.phone else {}
-            obj = Member(unit_id=unit.pk, **data, **pii, **phone)
-            obj.fingerprint = obj.compute_fingerprint()
-            new_members.append(obj)
-            _note_row(result, p, "new", code=unit.code)
-            result.created += 1
+            data.update(pii_fields_for_id(p.id_number, normalized=True, id_hash=p.id_hash))
+            data.update(pii_fields_for_phone(p.phone) if p.phone else _NO_PHONE)
+            data["unit_id"] = unit.pk
+            data["fingerprint"] = member_fingerprint(
+                name=data["name"], id_number_hash=data["id_number_hash"], phone_hash=data["phone_hash"],
+                education=data["education"], ethnicity=data["ethnicity"], joined_on=data["joined_on"],
+                standing=data["standing"], category=data["category"], work_unit_id=data["work_unit_id"],
+                status=data["status"], residence_id=data["residence_id"], unit_id=unit.pk, outside_unit_id=None,
+                note=data["note"])
+            new_members.append(data)
             continue
         # Existing member in scope: merge the present columns over the stored values.
-        phone_hash = member.phone_hash if p.phone is None else (pii_hash(p.phone) if p.phone else "")
-        merged = {f: getattr(member, f) for f in _MEMBER_FIELDS}
+        phone_hash = member["phone_hash"] if p.phone is None else (pii_hash(p.phone) if p.phone else "")
+        merged = {f: member[f] for f in _MEMBER_FIELDS}
         merged.update(values)
-        digest = member_fingerprint(id_number_hash=member.id_number_hash, phone_hash=phone_hash, unit_id=unit.pk,
-                                    outside_unit_id=None, **merged)
-        if digest == member.fingerprint:
+        digest = member_fingerprint(id_number_hash=member["id_number_hash"], phone_hash=phone_hash,
+                                    unit_id=unit.pk, outside_unit_id=None, **merged)
+        if digest == member["fingerprint"]:
             _note_row(result, p, "unchanged", code=unit.code)
             result.skipped += 1
             continue
@@ -628,35 +649,64 @@ def _process_chunk(chunk, present: set[str], ctx: _Context, dry_run: bool, resul
         result.updated += 1
         if dry_run:
             continue
-        for f, v in merged.items():
-            setattr(member, f, v)
-        if p.phone is not None and phone_hash != member.phone_hash:
-            for f, v in pii_fields_for_phone(p.phone).items():
-                setattr(member, f, v)
-        if member.unit_id != unit.pk:
-            moved.append((member, unit.pk))
-            member.unit_id = unit.pk
-        member.fingerprint = member.compute_fingerprint()
-        member.updated_at = timezone.now()
-        changed.append(member)
+        phone = {k: member[k] for k in ("phone_encrypted", "phone_hash", "phone_masked")}
+        if phone_hash != member["phone_hash"]:
+            phone = pii_fields_for_phone(p.phone)
+        obj = Member(pk=member["pk"], unit_id=unit.pk, fingerprint=digest, updated_at=now, **merged, **phone)
+        if member["unit_id"] != unit.pk:
+            moved.append((obj.pk, unit.pk))
+        changed.append(obj)
 
     if dry_run or result.error_rows:
         return  # nothing is written once any row failed: the run rolls back anyway
     if new_members:
-        Member.objects.bulk_create(new_members, batch_size=1000)
-        Membership.objects.bulk_create(
-            [Membership(member_id=m.pk, unit_id=m.unit_id, started_on=today, reason=MembershipReason.IMPORTED)
-             for m in new_members], batch_size=1000)
+        _insert_new_members(new_members, today, now)
     if changed:
         Member.objects.bulk_update(changed, _MEMBER_FIELDS + ["unit_id", "phone_encrypted", "phone_hash",
                                                              "phone_masked", "fingerprint", "updated_at"],
                                    batch_size=500)
     if moved:
-        Membership.objects.filter(member_id__in=[m.pk for m, _u in moved], ended_on__isnull=True).update(
+        Membership.objects.filter(member_id__in=[pk for pk, _u in moved], ended_on__isnull=True).update(
             ended_on=today, end_reason=MembershipReason.IMPORTED)
         Membership.objects.bulk_create(
-            [Membership(member_id=m.pk, unit_id=u, started_on=today, reason=MembershipReason.IMPORTED)
-             for m, u in moved], batch_size=1000)
+            [Membership(member_id=pk, unit_id=u, started_on=today, reason=MembershipReason.IMPORTED)
+             for pk, u in moved], batch_size=1000)
+
+
+_NO_PHONE = {"phone_encrypted": "", "phone_hash": "", "phone_masked": ""}
+
+
+def _insert_new_members(rows: list[dict], today, now) -> None:
+    """Insert new members and their open memberships.
+
+    On PostgreSQL: ids drawn from the table's sequence in one query, then ``COPY`` of the members and of the
+    memberships (every constraint is still checked by the database). Elsewhere: ``bulk_create``. Both write
+    the same columns; neither touches the tree.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        members = Member.objects.bulk_create([Member(**row) for row in rows], batch_size=1000)
+        Membership.objects.bulk_create(
+            [Membership(member_id=m.pk, unit_id=m.unit_id, started_on=today, reason=MembershipReason.IMPORTED)
+             for m in members], batch_size=1000)
+        return
+    member_table, membership_table = Member._meta.db_table, Membership._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [member_table, len(rows)])
+        ids = [r[0] for r in cur.fetchall()]
+        fields = [f for f in Member._meta.concrete_fields if f.attname not in ("id", "created_at", "updated_at",
+                                                                               "outside_unit_id")]
+        columns = ["id", "created_at", "updated_at", "outside_unit_id"] + [f.column for f in fields]
+        names = [f.attname for f in fields]
+        with cur.cursor.copy(f"COPY {member_table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows):
+                copy.write_row([pk, now, now, None, *(row[name] for name in names)])
+        mcolumns = "member_id, unit_id, started_on, ended_on, reason, end_reason, note"
+        with cur.cursor.copy(f"COPY {membership_table} ({mcolumns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows):
+                copy.write_row([pk, row["unit_id"], today, None, MembershipReason.IMPORTED, "", ""])
 
 
 def _note_row(result: ImportResult, p: _Parsed, status: str, code: str = "") -> None:

@@ -80,15 +80,24 @@ def member_snapshot(member: Member | None) -> dict | None:
 
 # -- personal data ------------------------------------------------------------------------------
 
-def pii_fields_for_id(id_number) -> dict:
-    """Normalise and validate an ID number; the model fields derived from it. Raises ValidationError."""
-    text = normalize_id_number(id_number)
+def pii_fields_for_id(id_number, *, normalized: bool = False, id_hash: str = "") -> dict:
+    """Normalise and validate an ID number; the model fields derived from it. Raises ValidationError.
+
+    ``normalized``: the caller already passed it through ``normalize_id_number`` (bulk paths), so the
+    birth date and gender are read straight from the digits; ``id_hash`` reuses a hash already computed.
+    """
+    text = id_number if normalized else normalize_id_number(id_number)
+    if normalized:
+        birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+        gender = "M" if int(text[16]) % 2 else "F"
+    else:
+        birth, gender = id_birth_date(text), id_gender(text)
     return {
         "id_number_encrypted": encrypt_pii(text),
-        "id_number_hash": pii_hash(text),
+        "id_number_hash": id_hash or pii_hash(text),
         "id_number_masked": mask_id_number(text),
-        "birth_date": id_birth_date(text),
-        "gender": id_gender(text),
+        "birth_date": birth,
+        "gender": gender,
     }
 
 
