@@ -136,3 +136,26 @@ def test_visit_can_raise_cases_in_one_transaction(tree):
     assert visit.needs_follow_up and visit.cases.count() == 2
     assert set(visit.cases.values_list("source", "state")) == {("visit", CaseState.REGISTERED)}
     assert VisitRecord.objects.count() == 1
+
+
+def test_consultation_decisions(tree, admin, depts, make_case):
+    first = make_case(registered_on=dt.date(2026, 9, 1), is_hard=True)
+    second = make_case(registered_on=dt.date(2026, 9, 2), is_hard=True)
+    for case in (first, second):
+        services.case_accept(actor=admin, case=case)
+        services.case_start(actor=admin, case=case)
+    consultation = services.consultation_build(actor=tree.users["street"], period="2026-Q3", unit=tree.s1)
+    services.consultation_record(actor=tree.users["street"], consultation=consultation, held_on=dt.date(2026, 9, 28),
+                                 participants="街道书记、社区书记、区住建局")
+    one, two = consultation.items.order_by("case_id")
+    done = services.consultation_decide(actor=tree.users["street"], item=one, decision="resolved",
+                                        resolution="会商化解", on=dt.date(2026, 9, 28))
+    assert done.closed_on == dt.date(2026, 9, 28)
+    assert Case.objects.get(pk=first.pk).state == CaseState.RESOLVED
+    services.consultation_decide(actor=tree.users["street"], item=two, decision="carry_over", note="下季度再议")
+    q4 = services.consultation_build(actor=tree.users["street"], period="2026-Q4", unit=tree.s1)
+    assert list(q4.items.values_list("case_id", "reason")) == [(second.pk, "carried_over")]
+    from core.scoping import ScopeDenied
+
+    with pytest.raises(ScopeDenied):
+        services.consultation_build(actor=tree.users["community2"], period="2026-Q4", unit=tree.s1)
