@@ -1,3 +1,4 @@
 """Reads of the organisation system (one module per topic; all re-exported here)."""
 from .tree import *  # noqa: F401,F403
 from .members import *  # noqa: F401,F403
+from .rollup import *  # noqa: F401,F403

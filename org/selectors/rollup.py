@@ -1,0 +1,141 @@
+"""The cockpit's roll-up: cumulative counts of every district, street/town and community/village at once.
+
+One query whatever the size of the forest: the units in scope are grouped with ``GROUPING SETS`` over the
+per-level ancestor columns (``tree_id`` for the district, ``street_anc``, ``community_anc``), each unit
+carrying the number of current members attached to it (pre-aggregated per unit). No range join, no
+per-unit query. A second query reads the grouped units themselves (code, name, kind, parent).
+
+PostgreSQL only (GROUPING SETS); other databases fall back to one ``subtree_counts`` + ``member_counts``
+per level (a few queries per level, still independent of the number of units per level).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection
+
+from core.scoping import Action, scope_nodes
+
+from ..choices import Level
+from ..models import Member, OrgUnit
+from ..models.members import CURRENT_STATUSES
+from .tree import _empty_counts, _fold, finish_counts
+
+__all__ = ["org_rollup"]
+
+# Grouping key column (in org_orgunit) per level.
+_KEY_COLUMN = {Level.DISTRICT: "tree_id", Level.STREET: "street_anc_id", Level.COMMUNITY: "community_anc_id",
+               Level.COMPOUND: "compound_anc_id"}
+
+
+def _scope_sql(user, alias: str) -> tuple[str, list] | None:
+    """SQL restricting ``alias`` (an org_orgunit row) to the user's view scope; None when out of scope."""
+    nodes = scope_nodes(user, Action.VIEW)
+    if nodes is None:
+        return "TRUE", []
+    if not nodes:
+        return None
+    parts, params = [], []
+    for n in nodes:
+        parts.append(f"({alias}.tree_id = %s AND {alias}.lft >= %s AND {alias}.rght <= %s)")
+        params += [n.tree_id, n.lft, n.rght]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def org_rollup(*, user, levels=(Level.DISTRICT, Level.STREET, Level.COMMUNITY), current_only: bool = True) -> list[dict]:
+    """Every unit of ``levels`` in the user's view scope with its cumulative counts (its subtree, itself
+    included): units by kind, party-organisation coverage (as ``subtree_counts``) and ``members``.
+
+    Returns dicts ``{id, code, name, kind, level, parent_id, tree_id, counts}`` in tree order. Two queries.
+    """
+    levels = sorted({int(level) for level in levels})
+    scope = _scope_sql(user, "u")
+    if scope is None or not levels:
+        return []
+    scope_where, scope_params = scope
+    units = list(
+        OrgUnit.objects.for_user(user, Action.VIEW).filter(level__in=levels)
+        .order_by("tree_id", "lft")
+        .values("id", "code", "name", "kind", "level", "parent_id", "tree_id")
+    )
+    if not units:
+        return []
+    statuses = list(CURRENT_STATUSES) if current_only else None
+    if connection.vendor == "postgresql":
+        grouped = _grouped_postgres(levels, scope_where, scope_params, statuses)
+    else:
+        grouped = _grouped_portable(units, statuses)
+    for unit in units:
+        key = (unit["level"], unit["tree_id"] if unit["level"] == Level.DISTRICT else unit["id"])
+        counts, members = grouped.get(key, (None, 0))
+        counts = finish_counts(counts or _empty_counts())
+        counts["members"] = members
+        unit["counts"] = counts
+    return units
+
+
+def _grouped_postgres(levels, scope_where, scope_params, statuses) -> dict:
+    unit_table = OrgUnit._meta.db_table
+    member_table = Member._meta.db_table
+    key_columns = [_KEY_COLUMN[level] for level in levels]
+    sets = ", ".join(f"(u.{col}, u.kind)" for col in key_columns)
+    grouping = ", ".join(f"u.{col}" for col in key_columns)
+    if statuses is None:
+        member_filter, member_params = "", []
+    else:
+        member_filter, member_params = "AND m.status = ANY(%s)", [statuses]
+    if scope_where != "TRUE":  # a scoped user: count only the members of units in scope
+        member_filter += f" AND m.unit_id IN (SELECT u.id FROM {unit_table} u WHERE {scope_where})"
+        member_params = member_params + scope_params
+    sql = f"""
+        WITH per_unit AS (
+            SELECT m.unit_id, COUNT(*) AS n FROM {member_table} m
+             WHERE m.unit_id IS NOT NULL {member_filter}
+             GROUP BY m.unit_id
+        )
+        SELECT GROUPING({grouping}) AS g, {grouping}, u.kind,
+               COUNT(*) AS n, COUNT(*) FILTER (WHERE u.party_org_type <> '') AS with_party,
+               COALESCE(SUM(p.n), 0) AS members
+          FROM {unit_table} u LEFT JOIN per_unit p ON p.unit_id = u.id
+         WHERE {scope_where}
+         GROUP BY GROUPING SETS ({sets})
+    """
+    grouped: dict[tuple[int, int], list] = defaultdict(lambda: [_empty_counts(), 0])
+    # GROUPING() has one bit per key column, the first column being the most significant; the column of
+    # a row's grouping set is the one whose bit is 0.
+    width = len(key_columns)
+    bit_level = {((1 << width) - 1) ^ (1 << (width - 1 - i)): level for i, level in enumerate(levels)}
+    with connection.cursor() as cur:
+        cur.execute(sql, member_params + scope_params)
+        for row in cur.fetchall():
+            g, keys, kind, n, with_party, members = row[0], row[1:1 + width], row[1 + width], *row[2 + width:]
+            level = bit_level[g]
+            key = keys[levels.index(level)]
+            if key is None:  # rows above this level (e.g. the district itself in the street grouping)
+                continue
+            entry = grouped[(level, key)]
+            _fold(entry[0], kind, n, with_party)
+            entry[1] += int(members)
+    return {k: (v[0], v[1]) for k, v in grouped.items()}
+
+
+def _grouped_portable(units, statuses) -> dict:
+    """Fallback without GROUPING SETS: one GROUP BY per level on the ancestor column (or tree_id)."""
+    from django.db.models import Count, Q
+
+    grouped: dict[tuple[int, int], list] = defaultdict(lambda: [_empty_counts(), 0])
+    by_level: dict[int, list[int]] = defaultdict(list)
+    for u in units:
+        by_level[u["level"]].append(u["tree_id"] if u["level"] == Level.DISTRICT else u["id"])
+    base = Member.objects.filter(unit__isnull=False)
+    if statuses is not None:
+        base = base.filter(status__in=statuses)
+    for level, keys in by_level.items():
+        col = "tree_id" if level == Level.DISTRICT else _KEY_COLUMN[level].removesuffix("_id")
+        rows = (OrgUnit.objects.filter(**{f"{col}__in": keys}).values(col, "kind")
+                .annotate(n=Count("id"), with_party=Count("id", filter=~Q(party_org_type=""))).order_by())
+        for row in rows:
+            _fold(grouped[(level, row[col])][0], row["kind"], row["n"], row["with_party"])
+        for row in base.filter(**{f"unit__{col}__in": keys}).values(f"unit__{col}").annotate(n=Count("id")).order_by():
+            grouped[(level, row[f"unit__{col}"])][1] += row["n"]
+    return {k: (v[0], v[1]) for k, v in grouped.items()}
