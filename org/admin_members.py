@@ -103,6 +103,11 @@ class TransferAdmin(ReadOnlyScopedAdmin):
     def get_queryset(self, request):  # either side of a transfer may see it
         return Transfer.objects.for_user(request.user).select_related("member", "from_unit", "to_unit")
 
+    def _obj_in_scope(self, request, obj, action):
+        if obj is None:
+            return super()._obj_in_scope(request, obj, action)
+        return Transfer.objects.for_user(request.user, action).filter(pk=obj.pk).exists()
+
 
 @admin.register(TransferBatch)
 class TransferBatchAdmin(ReadOnlyScopedAdmin):

@@ -34,7 +34,8 @@ How it runs (``roster_import``)
 then processed in chunks of ``CHUNK`` rows, with a fixed number of queries per chunk whatever the data:
 unit codes and existing ID hashes are resolved in bulk, each row's digest (``Member.fingerprint``) is
 compared with the stored one so an unchanged row costs no write and no encryption, and new/changed rows
-are written with ``bulk_create``/``bulk_update`` (members and memberships only; never tree rows). Everything
+are written in bulk (members and memberships only; never tree rows): new members by ``COPY`` on PostgreSQL
+with ids drawn from the sequence (``bulk_create`` elsewhere), changed ones by ``bulk_update``. Everything
 happens inside one transaction: any row error rolls the whole file back, and a preview (``dry_run``) always
 rolls back. Each run leaves one ``ImportRecord`` and one audit row of kind ``import``.
 
