@@ -32,7 +32,7 @@ from core.audit import audit_write, record, snapshot
 from core.crypto import decrypt_pii, encrypt_pii, pii_hash
 from core.idcard import id_birth_date, id_gender, mask_id_number, mask_phone, normalize_id_number
 from core.models import AuditLog
-from core.scoping import Action, ScopeDenied, unit_in_scope
+from core.scoping import Action, ScopeDenied, require_scope, unit_in_scope
 
 from ..choices import LEVEL_OF_KIND, Level
 from ..models import (
@@ -131,8 +131,7 @@ def _field_error(field: str, message, code: str) -> ValidationError:
 
 
 def _require(actor, action: str, unit: OrgUnit | None) -> None:
-    if not unit_in_scope(actor, action, unit):
-        raise ScopeDenied(action)
+    require_scope(actor, action, unit)  # fresh, in the database, inside the service's transaction
 
 
 def _fresh_unit(unit_id) -> OrgUnit | None:
@@ -536,8 +535,10 @@ def transfer_approve(*, actor, transfer: Transfer, reason: str = "") -> Transfer
 def transfer_return(*, actor, transfer: Transfer, reason: str) -> Transfer:
     """Either side sends the transfer back with a reason: requested/approved → returned."""
     transfer = _lock_transfer(transfer)
-    receiving = unit_in_scope(actor, Action.MOVE, _fresh_unit(transfer.to_unit_id))
-    sending = transfer.from_unit_id and unit_in_scope(actor, Action.MOVE, _fresh_unit(transfer.from_unit_id))
+    receiving = unit_in_scope(actor, Action.MOVE, _fresh_unit(transfer.to_unit_id), fresh=True)
+    sending = transfer.from_unit_id and unit_in_scope(
+        actor, Action.MOVE, _fresh_unit(transfer.from_unit_id), fresh=True
+    )
     if not (receiving or sending):
         raise ScopeDenied(Action.MOVE)
     if transfer.state not in (TransferState.REQUESTED, TransferState.APPROVED):
