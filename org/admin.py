@@ -75,3 +75,4 @@ class OutsideUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code", "short_name")
     list_select_related = ("registered_at",)
+from . import admin_members  # noqa: E402,F401  (member models: scoped admin, import through the browser page)

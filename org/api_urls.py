@@ -1,7 +1,12 @@
 from rest_framework.routers import DefaultRouter
 
 from .api import OrgUnitViewSet
+from .api_members import DualRegistrationViewSet, MemberViewSet, PartTimeMemberViewSet, TransferViewSet
 
 router = DefaultRouter()
 router.register("units", OrgUnitViewSet, basename="orgunit")
+router.register("members", MemberViewSet, basename="member")
+router.register("dual-registrations", DualRegistrationViewSet, basename="dualregistration")
+router.register("part-time-members", PartTimeMemberViewSet, basename="parttimemember")
+router.register("transfers", TransferViewSet, basename="transfer")
 urlpatterns = router.urls

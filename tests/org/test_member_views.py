@@ -533,3 +533,34 @@ def test_member_pages_run_constant_queries(client, world, persona):
     print(f"queries {persona}: {small}")
     assert Member.objects.count() > 180
     assert small == big
+
+
+# -- the Django admin ----------------------------------------------------------------------------------
+
+def test_admin_members_are_scoped_masked_and_import_links_to_the_browser_page(client, world):
+    from accounts.models import User
+
+    User.objects.filter(username__in=["community", "leader"]).update(is_staff=True)
+    client.force_login(User.objects.get(username="community"))
+    r = client.get("/admin/org/member/")
+    assert r.status_code == 200
+    assert {m.name for m in r.context["cl"].result_list} == {"王一", "转出甲", "转出乙"}
+    assert M1_ID.encode() not in r.content and b'id="admin-roster-import"' in r.content
+    r = client.get(f"/admin/org/member/{world.m1.pk}/change/")
+    assert r.status_code == 200 and M1_ID.encode() not in r.content and M1_PHONE.encode() not in r.content
+    assert client.get(f"/admin/org/member/{world.m2.pk}/change/").status_code == 302  # out of scope
+    data = {"name": "王一（后台）", "standing": "full", "category": "retired", "status": "normal",
+            "education": "bachelor", "joined_on": "2005-07-01", "ethnicity": "", "note": "",
+            "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "1", "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-id": Membership.objects.get(member=world.m1).pk, "memberships-0-member": world.m1.pk}
+    r = client.post(f"/admin/org/member/{world.m1.pk}/change/", data)
+    assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r
+    assert Member.objects.get(pk=world.m1.pk).name == "王一（后台）"
+    assert AuditLog.objects.filter(action="member.update", actor_username="community").exists()
+    assert reverse("org:roster_import").encode() in client.get("/admin/org/member/").content
+    assert client.get("/admin/org/member/add/").status_code == 403  # members are added by the services' pages
+    client.force_login(User.objects.get(username="leader"))
+    assert client.get(reverse("org:roster_import")).status_code == 404  # the link leads nowhere without IMPORT
+    r = client.get("/admin/org/transfer/")
+    assert r.status_code == 200 and len(r.context["cl"].result_list) == 4  # two single, two batch items
