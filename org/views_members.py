@@ -521,7 +521,7 @@ def _errors_by_row(errors) -> dict:
     by_row = defaultdict(list)
     for e in errors:
         by_row[e.row].append(e.message)
-    return by_row
+    return dict(by_row)  # a plain dict: a template's ``.items`` on a defaultdict would create a key
 
 
 class RosterImportView(_ImportAllowed):
