@@ -121,7 +121,7 @@ def scope_q(user, action: str, unit_path: str) -> Q:
     return q
 
 
-def unit_in_scope(user, action: str, unit: "OrgUnit | None", *, fresh: bool = False) -> bool:
+def unit_in_scope(user, action: str, unit: "OrgUnit | None", *, fresh: bool = False, exclude_roles=()) -> bool:
     """Whether ``unit`` lies in ``user``'s scope for ``action``.
 
     The default answer uses the per-request cache of grant ranges (right for reads and for showing
@@ -148,7 +148,7 @@ def unit_in_scope(user, action: str, unit: "OrgUnit | None", *, fresh: bool = Fa
     today = timezone.localdate()
     grants = RoleGrant.objects.filter(
         user_id=user.pk,
-        role__in=roles_with(action),
+        role__in=[r for r in roles_with(action) if r not in exclude_roles],
         valid_from__lte=today,
         unit__tree_id=models.OuterRef("tree_id"),
         unit__lft__lte=models.OuterRef("lft"),

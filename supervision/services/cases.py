@@ -27,8 +27,19 @@ from ..choices import (
     Satisfaction,
 )
 from ..models import Case, CaseEvent, ConsultationItem, VisitRecord
-from ..selectors import in_scope, liaison_departments
-from .common import audit, due_on, holder_for, holder_users, not_blank, notify, require, root_of, today
+from ..selectors import liaison_departments
+from .common import (
+    audit,
+    due_on,
+    holder_for,
+    holder_users,
+    in_scope_fresh,
+    not_blank,
+    notify,
+    require,
+    root_of,
+    today,
+)
 
 CASE_FIELDS = [
     "state", "level", "handler_unit", "handler_department", "due_on", "resolved_on", "resolution",
@@ -148,8 +159,8 @@ def can_handle(actor, case: Case) -> bool:
     if case.handler_department_id:
         if case.handler_department_id in liaison_departments(actor, Action.RECORD):
             return True
-        return in_scope(actor, Action.RECORD, unit=root_of(case.unit))
-    return in_scope(actor, Action.RECORD, unit=case.handler_unit)
+        return in_scope_fresh(actor, Action.RECORD, unit=root_of(case.unit))
+    return in_scope_fresh(actor, Action.RECORD, unit=case.handler_unit)
 
 
 def _load(actor, case) -> Case:
@@ -180,7 +191,7 @@ def _transition(actor, case, action: str, *, notify_kind=None, **kwargs) -> Case
     # or a unit that hands the case on keeps no right to act, which is the point of handing it on).
     fresh = Case.objects.select_related("unit").get(pk=c.pk)
     if fresh.unit_id != unit_id or not (
-        in_scope(actor, Action.VIEW, unit=fresh.unit, department_id=fresh.handler_department_id)
+        in_scope_fresh(actor, Action.VIEW, unit=fresh.unit, department_id=fresh.handler_department_id)
         or action in (CaseAction.ESCALATE, CaseAction.RETURN, CaseAction.ASSIGN)
     ):
         raise ScopeDenied(Action.RECORD)

@@ -14,20 +14,29 @@ from accounts.models import RoleGrant
 from accounts.roles import Role
 from core.audit import audit_write, record, snapshot
 from core.models import AuditLog
-from core.scoping import ScopeDenied
+from core.scoping import ScopeDenied, unit_in_scope
 from org.models import OrgUnit, OutsideUnit, OutsideUnitKind
 
 from ..choices import ResponsibleLevel
 from ..models import DEFAULT_DAYS_BY_LEVEL, Notification, TimeLimit
-from ..selectors import forget_supervision_scope, in_scope
+from ..selectors import forget_supervision_scope, liaison_departments
 
 log = logging.getLogger("suxian.supervision")
 
 SYSTEM = "system:cycle"  # actor_username of audit rows written by the periodic jobs
 
 
+def in_scope_fresh(actor, action: str, *, unit, department_id=None) -> bool:
+    """Scope check for writes: the department part from the liaison grants, the tree part fresh from
+    the database (a concurrent tree write cannot grant or deny by stale ranges). A liaison grant
+    gives no tree scope here, exactly as in ``selectors.scope_q_for``."""
+    if department_id is not None and department_id in liaison_departments(actor, action):
+        return True
+    return unit_in_scope(actor, action, unit, fresh=True, exclude_roles=(Role.DEPARTMENT_LIAISON,))
+
+
 def require(actor, action: str, *, unit, department_id=None) -> None:
-    if not in_scope(actor, action, unit=unit, department_id=department_id):
+    if not in_scope_fresh(actor, action, unit=unit, department_id=department_id):
         raise ScopeDenied(action)
 
 
