@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.crypto import decrypt_pii
 from core.scoping import Action, get_object_for_user, scope_nodes, unit_in_scope
 
-from ..choices import UnitKind
+from ..choices import Level, UnitKind
 from ..models import (
     DualRegistration,
     Member,
@@ -128,26 +128,37 @@ def member_display(members, *, user, reveal: bool = False) -> list:
 def member_counts(units: list[OrgUnit], *, current_only: bool = True) -> dict[int, int]:
     """Cumulative member counts (the unit's subtree, itself included) for each of ``units``. One query.
 
-    Units of one level at street/community/compound level group by the matching ancestor column of the
-    member's unit (like ``children_with_counts``); a mixed list is counted with one conditional aggregate
-    per unit over the MPTT range, still one query.
+    Units of one level group by the column that names their subtree at that level: ``tree_id`` for
+    districts (one tree per district), the ancestor column for streets/communities/compounds (like
+    ``children_with_counts``), the unit itself for buildings (leaves). A mixed list is counted with one
+    conditional aggregate per unit, the scan restricted to the union of their MPTT ranges; still one query.
     """
     if not units:
         return {}
     base = Member.objects.current() if current_only else Member.objects.all()
     levels = {u.level for u in units}
-    column = ANCESTOR_COLUMN.get(next(iter(levels))) if len(levels) == 1 else None
-    if column is not None:
-        rows = (base.filter(**{f"unit__{column}__in": [u.pk for u in units]})
-                .values(f"unit__{column}").annotate(n=Count("id")).order_by())
-        counts = {row[f"unit__{column}"]: row["n"] for row in rows}
-        return {u.pk: counts.get(u.pk, 0) for u in units}
+    if len(levels) == 1:
+        level = next(iter(levels))
+        column = _MEMBER_GROUP_COLUMN.get(level)
+        key = (lambda u: u.tree_id) if level == Level.DISTRICT else (lambda u: u.pk)
+        if column is not None:
+            rows = (base.filter(**{f"unit__{column}__in": sorted({key(u) for u in units})})
+                    .values(f"unit__{column}").annotate(n=Count("id")).order_by())
+            counts = {row[f"unit__{column}"]: row["n"] for row in rows}
+            return {u.pk: counts.get(key(u), 0) for u in units}
     aggregates = {
         f"u{u.pk}": Count("id", filter=Q(unit__tree_id=u.tree_id, unit__lft__gte=u.lft, unit__rght__lte=u.rght))
         for u in units
     }
-    result = base.filter(unit__isnull=False).aggregate(**aggregates)
+    in_any = Q(pk__in=[])
+    for u in units:
+        in_any |= Q(unit__tree_id=u.tree_id, unit__lft__gte=u.lft, unit__rght__lte=u.rght)
+    result = base.filter(unit__isnull=False).filter(in_any).aggregate(**aggregates)
     return {u.pk: result[f"u{u.pk}"] for u in units}
+
+
+# The column of a member's unit that names the unit's subtree root at each level.
+_MEMBER_GROUP_COLUMN = {Level.DISTRICT: "tree_id", **ANCESTOR_COLUMN, Level.BUILDING: "id"}
 
 
 def member_subtree_count(unit: OrgUnit, *, current_only: bool = True) -> int:

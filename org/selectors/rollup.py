@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 
 from core.scoping import Action, scope_nodes
 
@@ -46,7 +46,8 @@ def org_rollup(*, user, levels=(Level.DISTRICT, Level.STREET, Level.COMMUNITY), 
     """Every unit of ``levels`` in the user's view scope with its cumulative counts (its subtree, itself
     included): units by kind, party-organisation coverage (as ``subtree_counts``) and ``members``.
 
-    Returns dicts ``{id, code, name, kind, level, parent_id, tree_id, counts}`` in tree order. Two queries.
+    Returns dicts ``{id, code, name, kind, level, parent_id, tree_id, counts}`` in tree order. Two queries
+    (the units, the grouped counts; the latter after two ``SET LOCAL`` in its own transaction).
     """
     levels = sorted({int(level) for level in levels})
     scope = _scope_sql(user, "u")
@@ -87,17 +88,24 @@ def _grouped_postgres(levels, scope_where, scope_params, statuses) -> dict:
     if scope_where != "TRUE":  # a scoped user: count only the members of units in scope
         member_filter += f" AND m.unit_id IN (SELECT u.id FROM {unit_table} u WHERE {scope_where})"
         member_params = member_params + scope_params
+    compound = ", u.compound_anc_id" if Level.COMPOUND in levels else ""
+    # Two stages: members counted per unit (an index-only scan of member(unit_id, status)), units with their
+    # member counts grouped by the full ancestor tuple (~3 rows per community), then GROUPING SETS over those.
     sql = f"""
         WITH per_unit AS (
             SELECT m.unit_id, COUNT(*) AS n FROM {member_table} m
              WHERE m.unit_id IS NOT NULL {member_filter}
              GROUP BY m.unit_id
+        ), per_ancestors AS (
+            SELECT u.tree_id, u.street_anc_id, u.community_anc_id{compound}, u.kind, COUNT(*) AS n,
+                   COUNT(*) FILTER (WHERE u.party_org_type <> '') AS with_party, SUM(p.n) AS members
+              FROM {unit_table} u LEFT JOIN per_unit p ON p.unit_id = u.id
+             WHERE {scope_where}
+             GROUP BY u.tree_id, u.street_anc_id, u.community_anc_id{compound}, u.kind
         )
         SELECT GROUPING({grouping}) AS g, {grouping}, u.kind,
-               COUNT(*) AS n, COUNT(*) FILTER (WHERE u.party_org_type <> '') AS with_party,
-               COALESCE(SUM(p.n), 0) AS members
-          FROM {unit_table} u LEFT JOIN per_unit p ON p.unit_id = u.id
-         WHERE {scope_where}
+               SUM(u.n) AS n, SUM(u.with_party) AS with_party, COALESCE(SUM(u.members), 0) AS members
+          FROM per_ancestors u
          GROUP BY GROUPING SETS ({sets})
     """
     grouped: dict[tuple[int, int], list] = defaultdict(lambda: [_empty_counts(), 0])
@@ -105,7 +113,11 @@ def _grouped_postgres(levels, scope_where, scope_params, statuses) -> dict:
     # a row's grouping set is the one whose bit is 0.
     width = len(key_columns)
     bit_level = {((1 << width) - 1) ^ (1 << (width - 1 - i)): level for i, level in enumerate(levels)}
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        # The aggregates need ~60 MB of hash tables at province scale; the default work_mem (4 MB) spills
+        # them to disk. JIT compilation costs more than it saves on this query. Both only for this transaction.
+        cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.execute("SET LOCAL jit = off")
         cur.execute(sql, member_params + scope_params)
         for row in cur.fetchall():
             g, keys, kind, n, with_party, members = row[0], row[1:1 + width], row[1 + width], *row[2 + width:]
@@ -114,7 +126,7 @@ def _grouped_postgres(levels, scope_where, scope_params, statuses) -> dict:
             if key is None:  # rows above this level (e.g. the district itself in the street grouping)
                 continue
             entry = grouped[(level, key)]
-            _fold(entry[0], kind, n, with_party)
+            _fold(entry[0], kind, int(n), int(with_party))
             entry[1] += int(members)
     return {k: (v[0], v[1]) for k, v in grouped.items()}
 
