@@ -103,21 +103,24 @@ def forget_scope(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def subtree_q(node, unit_path: str = "", *, sep: str = "__") -> Q:
+    """Rows whose unit (reached by ``unit_path``) lies in ``node``'s subtree, the node included:
+    ``tree_id = n.tree_id AND lft >= n.lft AND rght <= n.rght`` (no subquery). ``node`` is an
+    OrgUnit or a ScopeNode. ``sep="_"`` addresses copied columns such as ``unit_tree_id``."""
+    prefix = f"{unit_path}{sep}" if unit_path else ""
+    return Q(
+        **{f"{prefix}tree_id": node.tree_id, f"{prefix}lft__gte": node.lft, f"{prefix}rght__lte": node.rght}
+    )
+
+
 def scope_q(user, action: str, unit_path: str) -> Q:
     """A Q selecting rows whose unit (reached by ``unit_path``; '' for OrgUnit itself) is in scope."""
     nodes = scope_nodes(user, action)
     if nodes is None:
         return Q()
-    prefix = f"{unit_path}__" if unit_path else ""
     q = Q(pk__in=[])
     for node in nodes:
-        q |= Q(
-            **{
-                f"{prefix}tree_id": node.tree_id,
-                f"{prefix}lft__gte": node.lft,
-                f"{prefix}rght__lte": node.rght,
-            }
-        )
+        q |= subtree_q(node, unit_path)
     return q
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from accounts.models import RoleGrant
 
 from .models import AuditLog
-from .scoping import Action, scope_nodes
+from .scoping import Action, scope_nodes, subtree_q
 
 
 def active_grants_for(user):
@@ -25,13 +25,13 @@ def audit_log_list(*, user, unit=None, username: str = "", action: str = "", kin
     if nodes is not None:
         q = Q(pk__in=[])
         for n in nodes:
-            q |= Q(unit_tree_id=n.tree_id, unit_lft__gte=n.lft, unit_rght__lte=n.rght)
+            q |= subtree_q(n, "unit", sep="_")
             # district-level admins also see events that belong to no unit (log-ins, failed log-ins)
             if n.lft == 1:
                 q |= Q(unit_tree_id__isnull=True)
         qs = qs.filter(q)
     if unit is not None:
-        qs = qs.filter(unit_tree_id=unit.tree_id, unit_lft__gte=unit.lft, unit_rght__lte=unit.rght)
+        qs = qs.filter(subtree_q(unit, "unit", sep="_"))
     if username:
         qs = qs.filter(actor_username=username)
     if action:

@@ -8,7 +8,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from core.models import TimeStampedModel
-from core.scoping import ScopedManager, ScopedQuerySetMixin
+from core.scoping import ScopedManager, ScopedQuerySetMixin, subtree_q
 
 from ..choices import LEVEL_OF_KIND, URBAN_KINDS, GridRole, Level, NewDomainKind, PartyOrgType, UnitKind
 
@@ -17,7 +17,7 @@ class OrgUnitQuerySet(ScopedQuerySetMixin, TreeQuerySet):
     def subtree_of(self, unit, include_self: bool = True):
         """Rows in ``unit``'s subtree, by MPTT range (no subquery)."""
         if include_self:
-            return self.filter(tree_id=unit.tree_id, lft__gte=unit.lft, rght__lte=unit.rght)
+            return self.filter(subtree_q(unit))
         return self.filter(tree_id=unit.tree_id, lft__gt=unit.lft, rght__lt=unit.rght)
 
 

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from core.scoping import Action, get_object_for_user, scope_nodes
+from core.scoping import Action, get_object_for_user, scope_nodes, subtree_q
 
 from ..choices import Level, NewDomainKind, UnitKind
 from ..models import NewDomainOrg, OrgUnit
@@ -87,7 +87,7 @@ def new_domain_counts(unit: OrgUnit) -> dict:
     """New-domain party organisations attached within ``unit``'s subtree, by kind. One query."""
     counts = {kind.value: 0 for kind in NewDomainKind}
     rows = (
-        NewDomainOrg.objects.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+        NewDomainOrg.objects.filter(subtree_q(unit, "unit"))
         .exclude(party_org_type="")
         .values("kind")
         .annotate(n=Count("id"))
