@@ -51,7 +51,8 @@ class ScopeDenied(Exception):
 _CACHE_ATTR = "_suxian_scope_cache"
 
 
-def _active_grants(user):
+def active_grants(user):
+    """The user's grants valid today, with their units."""
     from accounts.models import RoleGrant
 
     today = timezone.localdate()
@@ -87,7 +88,7 @@ def scope_nodes(user, action: str = Action.VIEW) -> tuple[ScopeNode, ...] | None
         from accounts.roles import actions_for
 
         by_action: dict[str, list[ScopeNode]] = {}
-        for grant in _active_grants(user):
+        for grant in active_grants(user):
             unit = grant.unit
             node = ScopeNode(unit.pk, unit.tree_id, unit.lft, unit.rght)
             for act in actions_for(grant.role):

@@ -1,21 +1,12 @@
 """Read helpers shared by the apps."""
 from django.db.models import Q
-from django.utils import timezone
-
-from accounts.models import RoleGrant
 
 from .models import AuditLog
-from .scoping import Action, scope_nodes, subtree_q
+from .scoping import Action, active_grants, scope_nodes, subtree_q
 
 
 def active_grants_for(user):
-    today = timezone.localdate()
-    return list(
-        RoleGrant.objects.filter(user=user, valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .select_related("unit")
-        .order_by("unit__lft")
-    )
+    return list(active_grants(user).order_by("unit__tree_id", "unit__lft"))
 
 
 def audit_log_list(*, user, unit=None, username: str = "", action: str = "", kind: str = "", date_from=None, date_to=None):
