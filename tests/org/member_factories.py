@@ -15,10 +15,17 @@ from org import services
 from org.models import Member, OutsideUnitKind
 
 _RNG = random.Random(2026)
+_ISSUED: set[str] = set()
 
 
 def new_id_number(year: int = 1980, gender: str = "M") -> str:
-    return generate_id_number(_RNG, birth=date(year, 1 + _RNG.randrange(12), 1 + _RNG.randrange(28)), gender=gender)
+    """A valid ID number never handed out before in this process (random ones would collide now and then)."""
+    while True:
+        number = generate_id_number(_RNG, birth=date(year, 1 + _RNG.randrange(12), 1 + _RNG.randrange(28)),
+                                    gender=gender)
+        if number not in _ISSUED:
+            _ISSUED.add(number)
+            return number
 
 
 class MemberFactory(factory.Factory):
