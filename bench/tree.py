@@ -167,6 +167,23 @@ def _root_user():
     return user
 
 
+def backend_cpu_seconds() -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend (server on this machine), else None."""
+    import os
+
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            pid = cur.fetchone()[0]
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+
+
 def bench_rollup(repeats: int, plain_sample: int, rng: random.Random, range_join: bool = True) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -175,22 +192,31 @@ def bench_rollup(repeats: int, plain_sample: int, rng: random.Random, range_join
     from org.selectors import org_rollup, subtree_counts
 
     user = _root_user()
-    runs = []
+    runs, server_cpu, client_cpu = [], [], []
     result = None
     for _ in range(repeats):
         user = type(user).objects.get(pk=user.pk)
+        b0 = backend_cpu_seconds()
         with CaptureQueriesContext(connection) as ctx:
+            p0 = time.process_time()
             t0 = time.perf_counter()
             result = org_rollup(user=user)
             runs.append(time.perf_counter() - t0)
-    n_queries = len(ctx.captured_queries)
+            client_cpu.append(time.process_time() - p0)
+        b1 = backend_cpu_seconds()
+        if b0 is not None and b1 is not None:
+            server_cpu.append(b1 - b0)
+    n_queries = len([q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))])
     by_level: dict[int, int] = {}
     for row in result:
         by_level[row["level"]] = by_level.get(row["level"], 0) + 1
     rollup = {"first_ms": round(runs[0] * 1000, 1), **summary_ms(runs[1:] or runs), "queries": n_queries,
-              "units_reported": len(result), "by_level": by_level}
+              "units_reported": len(result), "by_level": by_level,
+              "server_cpu_ms": round(statistics.median(server_cpu) * 1000) if server_cpu else None,
+              "client_cpu_ms": round(statistics.median(client_cpu) * 1000)}
     print(f"  roll-up (GROUPING SETS) {len(result)} units: first {rollup['first_ms']:.0f} ms, median "
-          f"{rollup['median_ms']:.0f} ms, {n_queries} queries", flush=True)
+          f"{rollup['median_ms']:.0f} ms (CPU: server {rollup['server_cpu_ms']} ms + client "
+          f"{rollup['client_cpu_ms']} ms), {n_queries} SELECTs", flush=True)
     # the plain way, on a stratified sample, extrapolated
     by_id = {row["id"]: row for row in result}
     per_level_times: dict[int, list[float]] = {0: [], 1: [], 2: []}
@@ -255,10 +281,13 @@ def run(scale: int, database: str | None = None, samples: int = 25, repeats: int
     sizes = {"units": OrgUnit.objects.count(), "members": Member.objects.count()}
     print(f"bench.tree on {dbname}: {sizes['units']:,} units, {sizes['members']:,} members (DEBUG={settings.DEBUG})",
           flush=True)
-    result = {"scale": scale, "database": dbname, "sizes": sizes}
+    import os
+
+    result = {"scale": scale, "database": dbname, "sizes": sizes, "loadavg_before": os.getloadavg()}
     result["unit_pages"] = bench_unit_pages(samples, repeats, rng)
     result["member_list_street"] = bench_member_list(max(5, samples // 2), repeats, rng)
     result.update(bench_rollup(repeats=6, plain_sample=plain_sample, rng=rng))
+    result["loadavg_after"] = os.getloadavg()
     if json_out:
         write_json(Path(json_out), result)
     return result

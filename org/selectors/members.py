@@ -143,11 +143,11 @@ def member_counts(units: list[OrgUnit], *, current_only: bool = True) -> dict[in
         key = (lambda u: u.tree_id) if level == Level.DISTRICT else (lambda u: u.pk)
         if column is not None:
             rows = (base.filter(**{f"unit__{column}__in": sorted({key(u) for u in units})})
-                    .values(f"unit__{column}").annotate(n=Count("id")).order_by())
+                    .values(f"unit__{column}").annotate(n=Count("*")).order_by())
             counts = {row[f"unit__{column}"]: row["n"] for row in rows}
             return {u.pk: counts.get(key(u), 0) for u in units}
     aggregates = {
-        f"u{u.pk}": Count("id", filter=Q(unit__tree_id=u.tree_id, unit__lft__gte=u.lft, unit__rght__lte=u.rght))
+        f"u{u.pk}": Count("unit_id", filter=Q(unit__tree_id=u.tree_id, unit__lft__gte=u.lft, unit__rght__lte=u.rght))
         for u in units
     }
     in_any = Q(pk__in=[])

@@ -1,0 +1,370 @@
+"""HTTP load on gunicorn: ``python -m bench.http_load --scale S`` (``bench/http.sh`` wraps it).
+
+Starts gunicorn (2 sync workers, DEBUG=0, SECRET_KEY and PII keys set, ALLOWED_HOSTS=127.0.0.1, loopback
+only) on the bench database, then:
+
+1. **mixed run**: ``--users`` (50) simulated users, each a persona of a random district (district admin,
+   street secretary or community cadre) with its own logged-in session, for ``--duration`` seconds, with
+   exponential think time (mean ``--think`` s) between actions: unit pages in the persona's scope, the member
+   list filtered to a unit in scope, the case list (when a case-list page exists; else left out and
+   reported), and visit creation (through the visit form/API when one exists; else, since supervision has
+   no views yet, through ``supervision.services.visit_record_create`` called by the load driver on the same
+   database, timed the same way and reported separately as ``visit_create_service``);
+2. **closed-loop run**: 20 connections without think time (``wrk`` with a Lua script when installed, else
+   20 Python threads) over the GET mix, for the goal "p95 < 200 ms at 20 connections, ≥ 150 req/s, 0 errors".
+
+Sessions are created directly in the session store for the bench personas (log-in itself is not part of
+the measured mix). The client uses only the standard library (threads + http.client).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.common import BASE_DIR, db_name_for, db_url, percentile, setup_django, summary_ms, write_json
+    from bench.tree import BENCH_ENV, ensure_static
+else:
+    from .common import BASE_DIR, db_name_for, db_url, percentile, setup_django, summary_ms, write_json
+    from .tree import BENCH_ENV, ensure_static
+
+HOST, PORT = "127.0.0.1", 8123
+LUA = r"""
+-- wrk script written by bench/http_load.py: each thread gets a session cookie and the paths of its persona.
+local threads = {}
+local counter = 1
+function setup(thread)
+   thread:set("id", counter)
+   table.insert(threads, thread)
+   counter = counter + 1
+end
+function init(args)
+   local n = math.floor(#args / 2)
+   local k = (id - 1) % n
+   cookie = args[1 + k * 2]
+   paths = {}
+   for p in string.gmatch(args[2 + k * 2], "[^|]+") do table.insert(paths, p) end
+   math.randomseed(id * 7919)
+end
+function request()
+   return wrk.format("GET", paths[math.random(#paths)], {["Cookie"] = cookie})
+end
+function done(summary, latency, requests)
+   io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
+      '"max_us": %d, "mean_us": %.1f, "err_connect": %d, "err_read": %d, "err_write": %d, "err_status": %d, ' ..
+      '"err_timeout": %d}\n', summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+      latency:percentile(99), latency.max, latency.mean, summary.errors.connect, summary.errors.read,
+      summary.errors.write, summary.errors.status, summary.errors.timeout))
+end
+"""
+
+
+# -- server ------------------------------------------------------------------------------------------------
+
+def server_env(dbname: str) -> dict:
+    env = dict(os.environ, **BENCH_ENV)
+    env.update(DATABASE_URL=db_url(dbname), ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="suxian.settings")
+    return env
+
+
+def start_gunicorn(dbname: str, workers: int = 2) -> subprocess.Popen:
+    gunicorn = BASE_DIR / ".venv" / "bin" / "gunicorn"
+    cmd = [str(gunicorn) if gunicorn.exists() else "gunicorn", "suxian.wsgi:application", "-w", str(workers),
+           "-b", f"{HOST}:{PORT}", "--timeout", "60", "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=server_env(dbname), start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status < 500:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    stop_gunicorn(proc)
+    raise SystemExit("gunicorn did not come up")
+
+
+def stop_gunicorn(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)  # the process group of the gunicorn we started
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+# -- personas and paths ------------------------------------------------------------------------------------
+
+def _reverse_any(*names):
+    from django.urls import NoReverseMatch, reverse
+
+    for name in names:
+        try:
+            return name, reverse(name)
+        except NoReverseMatch:
+            continue
+    return None, None
+
+
+def make_session(user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def personas(n_users: int, rng: random.Random) -> list[dict]:
+    """``n_users`` personas: 40% district admins, 30% street secretaries, 30% community cadres, each of a
+    random district, with the GET paths of their scope."""
+    from django.urls import reverse
+
+    from accounts.models import RoleGrant
+    from org.models import OrgUnit
+
+    _, member_url = _reverse_any("org:member_list")
+    _, case_url = _reverse_any("supervision:case_list", "supervision:cases")
+    trees = list(OrgUnit.objects.filter(level=0).values_list("tree_id", flat=True))
+    out = []
+    for i in range(n_users):
+        tree_id = rng.choice(trees)
+        kind = "district" if i % 10 < 4 else "street" if i % 10 < 7 else "community"
+        role = {"district": "district_admin", "street": "street_secretary", "community": "community_cadre"}[kind]
+        grants = list(RoleGrant.objects.filter(role=role, unit__tree_id=tree_id).select_related("unit", "user"))
+        grant = rng.choice(grants)
+        root = grant.unit
+        units = list(OrgUnit.objects.filter(tree_id=tree_id, lft__gte=root.lft, rght__lte=root.rght, level__lte=3)
+                     .values_list("pk", "code", "level"))
+        page_units = rng.sample(units, k=min(40, len(units)))
+        list_units = [u for u in units if u[2] <= 2] or units
+        paths = {"unit_page": [reverse("org:orgunit_detail", args=[pk]) for pk, _c, _l in page_units]}
+        if member_url:
+            paths["member_list"] = [f"{member_url}?unit={code}" for _pk, code, _l in rng.sample(list_units, k=min(10, len(list_units)))]
+        if case_url:
+            paths["case_list"] = [case_url]
+        places = [pk for pk, _c, level in units if level >= 2]
+        out.append({"user": grant.user, "kind": kind, "paths": paths, "cookie": make_session(grant.user),
+                    "places": places[:50]})
+    return out, {"member_list": member_url, "case_list": case_url}
+
+
+# -- the client --------------------------------------------------------------------------------------------
+
+def http_get(path: str, cookie: str) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie, "Host": HOST})
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        conn.close()
+    return status, time.perf_counter() - t0
+
+
+class Recorder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = {}
+        self.errors: dict[str, int] = {}
+        self.error_samples: list[str] = []
+
+    def add(self, action: str, seconds: float, ok: bool, detail: str = ""):
+        with self.lock:
+            self.times.setdefault(action, []).append(seconds)
+            if not ok:
+                self.errors[action] = self.errors.get(action, 0) + 1
+                if len(self.error_samples) < 10:
+                    self.error_samples.append(f"{action}: {detail}")
+
+
+def visit_via_service(persona: dict, rng: random.Random) -> tuple[bool, float, str]:
+    import datetime as dt
+
+    from django.db import close_old_connections
+    from django.utils import timezone
+
+    from org.models import OrgUnit
+    from supervision.services import visit_record_create
+
+    close_old_connections()
+    t0 = time.perf_counter()
+    try:
+        place = OrgUnit.objects.get(pk=rng.choice(persona["places"]))
+        visit_record_create(actor=persona["user"], place=place, visited_on=timezone.localdate() - dt.timedelta(days=1),
+                            heard="楼道灯不亮（压测）", category="infrastructure", households="3户", households_count=3)
+        return True, time.perf_counter() - t0, ""
+    except Exception as exc:  # counted as an error, with its type
+        return False, time.perf_counter() - t0, repr(exc)[:200]
+
+
+def mixed_run(people: list[dict], duration: float, think: float, seed: int) -> dict:
+    rec = Recorder()
+    deadline = time.time() + duration
+    weights = {"unit_page": 50, "member_list": 20, "case_list": 15, "visit_create_service": 15}
+
+    def user_loop(i: int, persona: dict):
+        from django.db import connection
+
+        rng = random.Random(seed * 1000 + i)
+        time.sleep(rng.random() * think)  # spread the start
+        actions = [a for a in weights if a in persona["paths"] or (a == "visit_create_service"
+                                                                  and persona["kind"] != "district")]
+        w = [weights[a] for a in actions]
+        while time.time() < deadline:
+            action = rng.choices(actions, weights=w)[0]
+            if action == "visit_create_service":
+                ok, elapsed, detail = visit_via_service(persona, rng)
+                rec.add(action, elapsed, ok, detail)
+            else:
+                path = rng.choice(persona["paths"][action])
+                status, elapsed = http_get(path, persona["cookie"])
+                rec.add(action, elapsed, status == 200, f"{status} {path}")
+            time.sleep(rng.expovariate(1 / think) if think > 0 else 0)
+        connection.close()
+
+    threads = [threading.Thread(target=user_loop, args=(i, p), daemon=True) for i, p in enumerate(people)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(duration + 120)
+    wall = time.perf_counter() - t0
+    all_http = [s for a, v in rec.times.items() if a != "visit_create_service" for s in v]
+    out = {"users": len(people), "duration_s": round(wall, 1), "think_mean_s": think,
+           "requests": len(all_http), "requests_per_s": round(len(all_http) / wall, 1),
+           "http": summary_ms(all_http), "errors": sum(rec.errors.values()), "error_samples": rec.error_samples,
+           "by_action": {a: {**summary_ms(v), "errors": rec.errors.get(a, 0)} for a, v in rec.times.items()}}
+    return out
+
+
+def closed_loop_python(people: list[dict], connections: int, duration: float) -> dict:
+    rec = Recorder()
+    deadline = time.time() + duration
+
+    def loop(i):
+        rng = random.Random(i)
+        persona = people[i % len(people)]
+        paths = [p for k, v in persona["paths"].items() for p in v]
+        while time.time() < deadline:
+            status, elapsed = http_get(rng.choice(paths), persona["cookie"])
+            rec.add("get", elapsed, status == 200, str(status))
+
+    threads = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(connections)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(duration + 60)
+    wall = time.perf_counter() - t0
+    times = rec.times.get("get", [])
+    return {"tool": "python threads", "connections": connections, "duration_s": round(wall, 1),
+            "requests": len(times), "requests_per_s": round(len(times) / wall, 1), **summary_ms(times),
+            "errors": sum(rec.errors.values())}
+
+
+def closed_loop_wrk(people: list[dict], connections: int, duration: float) -> dict | None:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return None
+    threads = 2
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(LUA)
+        script = fh.name
+    args = []
+    for persona in people[:threads]:
+        paths = [p for k, v in persona["paths"].items() for p in v]
+        args += [persona["cookie"], "|".join(paths)]
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{int(duration)}s", "--timeout", "10s", "-s", script,
+           f"http://{HOST}:{PORT}", "--", *args]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    os.unlink(script)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("WRKJSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk failed: {out.stdout}\n{out.stderr}")
+    data = json.loads(line[len("WRKJSON "):])
+    seconds = data["duration_us"] / 1e6
+    errors = data["err_connect"] + data["err_read"] + data["err_write"] + data["err_status"] + data["err_timeout"]
+    return {"tool": "wrk", "connections": connections, "threads": threads, "duration_s": round(seconds, 1),
+            "requests": data["requests"], "requests_per_s": round(data["requests"] / seconds, 1),
+            "median_ms": round(data["p50_us"] / 1000, 1), "p95_ms": round(data["p95_us"] / 1000, 1),
+            "p99_ms": round(data["p99_us"] / 1000, 1), "max_ms": round(data["max_us"] / 1000, 1),
+            "errors": errors, "errors_detail": {k: v for k, v in data.items() if k.startswith("err_")}}
+
+
+def run(scale: int, database: str | None = None, users: int = 50, duration: float = 60, think: float = 1.0,
+        connections: int = 20, closed_duration: float = 30, seed: int = 3, json_out: str | None = None) -> dict:
+    dbname = database or db_name_for(scale)
+    ensure_static()
+    setup_django(dbname, **BENCH_ENV)
+    rng = random.Random(seed)
+    people, found = personas(users, rng)
+    print(f"bench.http_load on {dbname}: {users} personas; member list page: {found['member_list'] or 'none'}; "
+          f"case list page: {found['case_list'] or 'none (left out of the mix)'}; visits: via the service",
+          flush=True)
+    proc = start_gunicorn(dbname)
+    result = {"scale": scale, "database": dbname, "server": "gunicorn, 2 sync workers, DEBUG=0",
+              "pages_found": found, "loadavg_before": os.getloadavg()}
+    try:
+        # warm each worker a little (templates, URL resolver), not measured
+        for persona in people[:10]:
+            http_get(persona["paths"]["unit_page"][0], persona["cookie"])
+        mixed = mixed_run(people, duration, think, seed)
+        result["mixed"] = mixed
+        print(f"  mixed ({users} users, think {think}s, {mixed['duration_s']} s): {mixed['requests_per_s']} req/s, "
+              f"median {mixed['http']['median_ms']} ms, p95 {mixed['http']['p95_ms']} ms, errors {mixed['errors']}",
+              flush=True)
+        for action, s in mixed["by_action"].items():
+            print(f"    {action:22s} n={s['n']:6d} median {s['median_ms']} ms  p95 {s['p95_ms']} ms  errors {s['errors']}")
+        closed = closed_loop_wrk(people, connections, closed_duration) or closed_loop_python(people, connections,
+                                                                                              closed_duration)
+        result["closed_loop"] = closed
+        print(f"  closed loop ({closed['tool']}, {connections} connections, no think time): "
+              f"{closed['requests_per_s']} req/s, median {closed['median_ms']} ms, p95 {closed['p95_ms']} ms, "
+              f"errors {closed['errors']}", flush=True)
+    finally:
+        stop_gunicorn(proc)
+        result["loadavg_after"] = os.getloadavg()
+    if json_out:
+        write_json(Path(json_out), result)
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--database")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--closed-duration", type=float, default=30)
+    parser.add_argument("--json")
+    args = parser.parse_args(argv)
+    run(args.scale, args.database, args.users, args.duration, args.think, args.connections, args.closed_duration,
+        json_out=args.json)
+
+
+if __name__ == "__main__":
+    main()
