@@ -53,10 +53,13 @@ class ScopedAdminMixin:
         return self.has_module_permission(request) and self._obj_in_scope(request, obj, Action.DELETE)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from org.models import OrgUnit
+        from org.models import OrgUnit, OutsideUnit
+        from org.selectors import outside_unit_choices
 
         if db_field.related_model is OrgUnit:
             kwargs["queryset"] = OrgUnit.objects.for_user(request.user, self.write_action).order_by("tree_id", "lft")
+        elif db_field.related_model is OutsideUnit:
+            kwargs["queryset"] = outside_unit_choices(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_list_filter(self, request):

@@ -104,7 +104,17 @@ def roster_import_task(import_record_id: int) -> str:
         ImportRecord.objects.filter(pk=record.pk).update(
             state=ImportState.REFUSED, finished_at=timezone.now(),
             message=_("You may not import members into this unit."))
+        _drop_file(record)
         return ImportState.REFUSED
     finally:
         writer.close()
+    # The stored upload holds plaintext ID numbers: keep it only while a preview awaits confirmation.
+    if not record.dry_run or result.record.state != ImportState.PREVIEWED:
+        _drop_file(record)
     return result.record.state
+
+
+def _drop_file(record: ImportRecord) -> None:
+    if record.file:
+        record.file.delete(save=False)
+        ImportRecord.objects.filter(pk=record.pk).update(file="")

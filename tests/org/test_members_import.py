@@ -269,6 +269,20 @@ def test_background_task_runs_the_same_import(tree):
     record.refresh_from_db()
     assert record.state == ImportState.COMPLETED and record.created == 3 and record.progress == 3
     assert Member.objects.count() == 3
+    assert not record.file  # the stored upload (plaintext ID numbers) is gone once the import ran
+
+
+def test_background_preview_keeps_the_file_until_confirmed(tree):
+    from org.tasks import roster_import_enqueue
+
+    record = roster_import_enqueue(actor=tree.users["community"], content=xlsx([row(n) for n in ids(2)]),
+                                   filename="bg.xlsx", unit=tree.c1, dry_run=True)
+    record.refresh_from_db()
+    assert record.state == ImportState.PREVIEWED and record.file
+    bad = roster_import_enqueue(actor=tree.users["community"], content=b"not a sheet", filename="bad.xlsx",
+                                unit=tree.c1, dry_run=True)
+    bad.refresh_from_db()
+    assert bad.state == ImportState.REFUSED and not bad.file
 
 
 def test_broker_outage_gives_a_clear_error_and_no_upload(tree, settings):
