@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import Action
 
@@ -72,7 +73,7 @@ class MemberFilterForm(forms.Form):
 class MemberForm(forms.Form):
     """Create or edit a member. On edit the ID number and phone are never pre-filled: blank keeps them."""
 
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64)
     id_number = forms.CharField(label=_("ID number"), max_length=24)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     unit = UnitChoiceField(label=_("Party organisation"), queryset=OrgUnit.objects.none())

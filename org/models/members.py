@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 from core.scoping import ScopedManager, ScopedQuerySet
@@ -416,11 +417,11 @@ class Transfer(TimeStampedModel):
     new one. At most one open (requested/approved) transfer per member."""
 
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="transfers")
-    from_unit = models.ForeignKey("org.OrgUnit", verbose_name=_("from"), null=True, blank=True,
+    from_unit = models.ForeignKey("org.OrgUnit", verbose_name=pgettext_lazy("unit", "from"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="transfers_out")
     from_outside = models.ForeignKey("org.OutsideUnit", verbose_name=_("from (outside unit)"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="transfers_out")
-    to_unit = models.ForeignKey("org.OrgUnit", verbose_name=_("to"), on_delete=models.PROTECT,
+    to_unit = models.ForeignKey("org.OrgUnit", verbose_name=pgettext_lazy("unit", "to"), on_delete=models.PROTECT,
                                 related_name="transfers_in")
     letter_no = models.CharField(_("letter number"), max_length=64, blank=True, default="")
     state = models.CharField(_("state"), max_length=16, choices=TransferState.choices,

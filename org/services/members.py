@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.audit import audit_write, record, snapshot
 from core.crypto import decrypt_pii, encrypt_pii, pii_hash
@@ -669,7 +670,7 @@ def transfer_batch_create(*, actor, source: OutsideUnit, document_no: str, regis
                     status=MemberStatus.NORMAL, **pii, **phone,
                 )
                 if not member.name:
-                    errors.append(_row_error(row, _("Name"), _("required")))
+                    errors.append(_row_error(row, pgettext("person", "Name"), _("required")))
                     continue
                 member.fingerprint = member.compute_fingerprint()
                 new_members.append(member)
