@@ -62,6 +62,17 @@ class ScopedAdminMixin:
             kwargs["queryset"] = outside_unit_choices(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The default choices are every related row (e.g. every unit of the district for Grid.units).
+        from org.models import OrgUnit, OutsideUnit
+        from org.selectors import outside_unit_choices
+
+        if db_field.related_model is OrgUnit:
+            kwargs["queryset"] = OrgUnit.objects.for_user(request.user, self.write_action).order_by("tree_id", "lft")
+        elif db_field.related_model is OutsideUnit:
+            kwargs["queryset"] = outside_unit_choices(user=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_list_filter(self, request):
         # RelatedFieldListFilter lists every related row; only RelatedOnlyFieldListFilter respects scope.
         filters = []
