@@ -50,3 +50,7 @@ class RoleGrantAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__full_name", "unit__name", "unit__code")
     list_select_related = ("user", "unit", "department")
     autocomplete_fields = ("user",)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a grant ends it: that takes GRANT over its unit, not the DELETE of ordinary records.
+        return self.has_module_permission(request) and self._obj_in_scope(request, obj, Action.GRANT)
