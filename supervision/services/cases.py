@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -163,6 +164,30 @@ def can_handle(actor, case: Case) -> bool:
     return in_scope_fresh(actor, Action.RECORD, unit=case.handler_unit)
 
 
+def case_available_actions(*, actor, case: Case) -> list[str]:
+    """The actions ``actor`` may take on ``case`` now, for showing buttons (the services check again
+    when called): the transition table for its state, the extra rules of ``apply_transition`` that do
+    not depend on input (reopen only after "not satisfied", escalate only below the top level) and
+    ``can_handle``. ``case.unit`` and ``case.handler_unit`` should be loaded. At most two queries."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    top = max(LEVEL_RANK.values())
+    actions = []
+    for action, (allowed_from, _to) in TRANSITIONS.items():
+        if case.state not in allowed_from:
+            continue
+        if action == CaseAction.REOPEN and case.satisfaction != Satisfaction.NOT_SATISFIED:
+            continue
+        if action == CaseAction.ESCALATE and LEVEL_RANK.get(case.level, top) >= top:
+            continue
+        if action == CaseAction.RETURN and case.state == CaseState.ESCALATED and LEVEL_RANK.get(case.level, 1) <= 1:
+            continue
+        actions.append(str(action))
+    if not actions or not can_handle(actor, case):
+        return []
+    return actions
+
+
 def _load(actor, case) -> Case:
     try:
         return (
@@ -203,7 +228,7 @@ def _transition(actor, case, action: str, *, notify_kind=None, **kwargs) -> Case
     if notify_kind:
         params = {"title": c.title, "due_on": c.due_on.isoformat(), "reason": event.reason}
         recipients = holder_users(unit_id=c.handler_unit_id, department_id=c.handler_department_id)
-        notify(recipients=recipients, kind=notify_kind, params=params, link=f"/supervision/cases/{c.pk}/",
+        notify(recipients=recipients, kind=notify_kind, params=params, link=reverse("supervision:case_detail", args=[c.pk]),
                unit=c.unit)
     c._last_event = event
     return c
@@ -366,7 +391,7 @@ def _at(day: dt.date) -> dt.datetime:
 
 
 __all__ = [
-    "apply_transition", "can_handle", "case_register", "case_accept", "case_start", "case_escalate", "case_return",
+    "apply_transition", "can_handle", "case_available_actions", "case_register", "case_accept", "case_start", "case_escalate", "case_return",
     "case_send_to_consultation", "case_resolve", "case_follow_up", "case_reopen", "case_assign",
     "case_reprioritise", "case_bulk_import", "SERVICE_FOR_ACTION",
 ]

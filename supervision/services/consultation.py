@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,7 +94,7 @@ def build_consultation(*, period: Period, unit: OrgUnit, run=None, actor=None,
     if created or items:
         audit(actor, "consultation.build", consultation, after={"period": period.key, "added": len(items)})
         notify(recipients=holder_users(unit_id=unit.pk), kind=NotificationKind.CONSULTATION_AGENDA,
-               params={"period": period.key, "items": len(present)}, link=f"/supervision/consultations/{consultation.pk}/",
+               params={"period": period.key, "items": len(present)}, link=reverse("supervision:consultation_detail", args=[consultation.pk]),
                unit=unit, dedupe_key=f"agenda:{consultation.pk}:{len(present)}")
     return consultation, len(items)
 

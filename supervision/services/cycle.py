@@ -11,6 +11,7 @@ import socket
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.db.models import Q
 from django.utils import timezone
 
@@ -202,7 +203,7 @@ def draft_overdue_notices(root: OrgUnit, day: dt.date, run=None) -> dict:
         audit(None, "supervision_notice.draft", None, unit=root,
               after={"day": day.isoformat(), "drafted": len(rows)})
         notify(recipients=holder_users(unit_id=root.pk), kind=NotificationKind.NOTICE_DRAFTED,
-               params={"target": root.name, "count": len(rows)}, link="/supervision/notices/?state=draft",
+               params={"target": root.name, "count": len(rows)}, link=reverse("supervision:notice_list") + "?state=draft",
                unit=root, dedupe_key=f"notices:{day.isoformat()}")
     return {"drafted": len(rows), "overdue_causes": len(planned)}
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,7 +190,7 @@ def generate_sheet(*, period: Period, unit: OrgUnit | None = None, department: O
                               department_id=department.pk if department else None)
     notify(recipients=recipients, kind=NotificationKind.DISPATCH_SHEET,
            params={"period": period.key, "open": sheet.open_cases, "overdue": sheet.overdue_cases},
-           link=f"/supervision/dispatch/{sheet.pk}/", unit=owner, dedupe_key=f"sheet:{sheet.pk}")
+           link=reverse("supervision:dispatch_detail", args=[sheet.pk]), unit=owner, dedupe_key=f"sheet:{sheet.pk}")
     return sheet, True
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.audit import snapshot
@@ -134,7 +135,7 @@ def supervision_notice_issue(*, actor, notice: SupervisionNotice, issued_on: dt.
                                    department_id=notice.department_id),
            kind=NotificationKind.NOTICE_ISSUED, params={"number": notice.number,
                                                         "target": str(notice.department or notice.unit)},
-           link=f"/supervision/notices/{notice.pk}/", unit=notice.unit, dedupe_key=f"notice:{notice.pk}")
+           link=reverse("supervision:notice_detail", args=[notice.pk]), unit=notice.unit, dedupe_key=f"notice:{notice.pk}")
     return notice
 
 

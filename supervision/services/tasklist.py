@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,7 @@ def assignment_letter_issue(*, actor, task: KeyTask, issued_on: dt.date, deadlin
                                    department_id=department.pk if department else None),
            kind=NotificationKind.LETTER, params={"number": letter.number, "task": task.title,
                                                  "deadline": deadline.isoformat()},
-           link=f"/supervision/letters/{letter.pk}/", unit=unit, dedupe_key=f"letter:{letter.pk}")
+           link=reverse("supervision:letter_detail", args=[letter.pk]), unit=unit, dedupe_key=f"letter:{letter.pk}")
     return letter
 
 

@@ -1,0 +1,125 @@
+"""Cases 矛盾纠纷 / 实际困难: the filtered list, the case page with its whole history and the buttons the
+user may press now, each transition through its service, and registering a case by hand."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.scoping import Action
+from org.choices import Level
+
+from .. import selectors, services
+from ..choices import CaseAction
+from ..forms import CASE_ACTION_FORMS, CaseFilterForm, CaseRegisterForm
+from ..models import Case, ConsultationItem, DispatchDecision, SupervisionNotice
+from .common import has_tree_scope, page_of, run_service, tree_units, unit_from_form
+
+MAX_UNITS = 500
+
+
+class CaseListView(View):
+    """Cases in scope with filters and search; overdue computed; a constant number of queries."""
+
+    template_name = "supervision/case_list.html"
+
+    def get(self, request):
+        user = request.user
+        form = CaseFilterForm(request.GET or None)
+        unit = unit_from_form(form, user)
+        if form.errors:
+            qs = Case.objects.none()
+        else:
+            filters = form.filters() if form.is_bound else {}
+            qs = selectors.case_list(user=user, unit=unit, **filters)
+        ctx = {"form": form, "page": page_of(request, qs), "unit": unit, "base_url": reverse("supervision:case_list"),
+               "counts": selectors.case_counts(user=user, unit=unit),
+               "can_register": has_tree_scope(user, Action.RECORD)}
+        return render(request, self.template_name, ctx)
+
+
+def case_context(request, case, bound: dict | None = None) -> dict:
+    """The case page: fields, whole history, agenda items, dispatch decisions, notices, and one form
+    per action the user may take now (decided by the services' rules)."""
+    user = request.user
+    available = services.case_available_actions(actor=user, case=case)
+    forms = []
+    for action in (bound or {}):  # a refused action keeps its form, so that the user sees why
+        if action not in available:
+            forms.append((action, CaseAction(action).label, bound[action]))
+    for action in available:
+        form = (bound or {}).get(action) or CASE_ACTION_FORMS[action](case=case)
+        forms.append((action, CaseAction(action).label, form))
+    return {
+        "case": case,
+        "history": selectors.case_history(case=case),
+        "agenda_items": list(ConsultationItem.objects.filter(case=case).select_related("consultation")
+                             .order_by("consultation__period", "id")),
+        "decisions": list(DispatchDecision.objects.filter(case=case).select_related("meeting", "meeting__sheet")
+                          .order_by("meeting__held_on", "id")),
+        "notices": list(SupervisionNotice.objects.for_user(user).filter(case=case).order_by("period", "id")),
+        "action_forms": forms,
+        "simple_actions": {CaseAction.ACCEPT, CaseAction.START},
+    }
+
+
+class CaseDetailView(View):
+    template_name = "supervision/case_detail.html"
+
+    def get(self, request, pk):
+        case = selectors.case_get(user=request.user, pk=pk)
+        return render(request, self.template_name, case_context(request, case))
+
+
+class CaseActionView(View):
+    """POST one transition. Out of scope (to see or to act) is a 404; a refused transition or bad
+    input shows the case page again with the form's errors."""
+
+    def post(self, request, pk, action):
+        if action not in CASE_ACTION_FORMS:
+            raise Http404
+        user = request.user
+        case = selectors.case_get(user=user, pk=pk)
+        form = CASE_ACTION_FORMS[action](request.POST, case=case)
+        if form.is_valid():
+            done = run_service(form, services.SERVICE_FOR_ACTION[action], actor=user, case=case, **form.kwargs())
+            if done is not None:
+                messages.success(request, _("Done: %(action)s.") % {"action": CaseAction(action).label})
+                return redirect("supervision:case_detail", pk=case.pk)
+        ctx = case_context(request, case, bound={action: form})
+        ctx["failed_action"] = action
+        return render(request, CaseDetailView.template_name, ctx, status=400)
+
+
+class CaseCreateView(View):
+    """Register a case that does not come from a visit (hotline, 1+N meeting, inspection, other)."""
+
+    template_name = "supervision/case_form.html"
+
+    def _units(self, request):
+        if not has_tree_scope(request.user, Action.RECORD):
+            raise Http404
+        return list(tree_units(request.user, Action.RECORD).filter(level__gte=Level.COMMUNITY)
+                    .order_by("tree_id", "lft")[:MAX_UNITS])
+
+    def get(self, request):
+        units = self._units(request)
+        return render(request, self.template_name, {"form": CaseRegisterForm(units=units)})
+
+    def post(self, request):
+        units = self._units(request)
+        form = CaseRegisterForm(request.POST, units=units)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            unit = tree_units(request.user, Action.RECORD).filter(pk=data.pop("unit")).first()
+            if unit is None:
+                raise Http404
+            data["households_affected"] = data.get("households_affected") or 0
+            case = run_service(form, services.case_register, actor=request.user, unit=unit, **data)
+            if case is not None:
+                messages.success(request, _("The case was registered."))
+                return redirect("supervision:case_detail", pk=case.pk)
+        return render(request, self.template_name, {"form": form})

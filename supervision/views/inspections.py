@@ -1,0 +1,279 @@
+"""Inspections 四不两直 with findings and rectification items; supervision notices 督办通报 and
+accountability interviews 约谈问责 linked to their causes (traceable both ways); the catalogue of
+delegated service items 下放服务事项."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.scoping import Action
+
+from .. import selectors, services
+from ..choices import NoticeState
+from ..forms import (
+    DelegatedItemFilterForm,
+    FindingForm,
+    InspectionForm,
+    InterviewForm,
+    NoticeFilterForm,
+    NoticeIssueForm,
+    NoticeWithdrawForm,
+    RectificationFollowUpForm,
+    YearForm,
+)
+from ..models import Finding, Inspection, KeyTask, RectificationItem, SupervisionNotice
+from ..selectors import get_for_user
+from .common import STREET_KINDS, page_of, run_service, tree_units, unit_from_form
+
+
+def _organiser_units(user):
+    return list(tree_units(user, Action.CHANGE).filter(Q(parent__isnull=True) | Q(kind__in=STREET_KINDS))
+                .order_by("tree_id", "lft"))
+
+
+# -- inspections ------------------------------------------------------------------------------------
+
+class InspectionListView(View):
+    template_name = "supervision/inspection_list.html"
+
+    def get(self, request, create_form=None):
+        user = request.user
+        form = YearForm(request.GET or None)
+        year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+        organisers = _organiser_units(user)
+        ctx = {"form": form, "page": page_of(request, selectors.inspection_list(user=user, year=year)),
+               "base_url": reverse("supervision:inspection_list"), "organisers": organisers,
+               "create_form": create_form or (InspectionForm() if organisers else None)}
+        return render(request, self.template_name, ctx, status=400 if create_form else 200)
+
+
+class InspectionCreateView(View):
+    """POST: record an inspection organised by the user's top unit (district root or street)."""
+
+    def post(self, request):
+        user = request.user
+        organisers = _organiser_units(user)
+        if not organisers:
+            raise Http404
+        form = InspectionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            codes = [c.strip() for c in data["places"].replace("，", ",").split(",") if c.strip()]
+            places = list(tree_units(user).filter(code__in=codes))
+            missing = sorted(set(codes) - {p.code for p in places})
+            if missing:
+                form.add_error("places", _("No unit with this code in your scope: %(codes)s")
+                               % {"codes": ", ".join(missing)})
+            else:
+                unit = organisers[0]
+                inspection = run_service(form, services.inspection_create, actor=user, unit=unit,
+                                         held_on=data["held_on"], inspectors=data["inspectors"], places=places,
+                                         unannounced=data["unannounced"], note=data["note"])
+                if inspection is not None:
+                    messages.success(request, _("The inspection was recorded."))
+                    return redirect("supervision:inspection_detail", pk=inspection.pk)
+        return InspectionListView().get(request, create_form=form)
+
+
+def _findings(user, **filters):
+    return list(
+        Finding.objects.for_user(user).filter(**filters)
+        .select_related("inspection", "unit", "department", "key_task")
+        .prefetch_related(Prefetch("rectifications", RectificationItem.objects.order_by("deadline", "id")))
+        .order_by("-inspection__held_on", "id")
+    )
+
+
+class InspectionDetailView(View):
+    template_name = "supervision/inspection_detail.html"
+
+    def context(self, request, inspection, finding_form=None):
+        user = request.user
+        can_change = selectors.in_scope(user, Action.CHANGE, unit=inspection.unit)
+        tasks = list(KeyTask.objects.for_user(user).filter(year=inspection.held_on.year)) if can_change else []
+        return {"inspection": inspection, "places": list(inspection.places.order_by("tree_id", "lft")),
+                "findings": _findings(user, inspection=inspection), "can_change": can_change,
+                "finding_form": finding_form or (FindingForm(tasks=tasks) if can_change else None)}
+
+    def get(self, request, pk):
+        inspection = get_for_user(Inspection.objects.select_related("unit"), request.user, Action.VIEW, pk=pk)
+        return render(request, self.template_name, self.context(request, inspection))
+
+
+class FindingCreateView(View):
+    """POST a finding (and optionally its rectification item) on an inspection."""
+
+    def post(self, request, pk):
+        user = request.user
+        inspection = get_for_user(Inspection.objects.select_related("unit"), user, Action.CHANGE, pk=pk)
+        tasks = list(KeyTask.objects.for_user(user).filter(year=inspection.held_on.year))
+        form = FindingForm(request.POST, tasks=tasks)
+        if form.is_valid():
+            data = form.cleaned_data
+            unit = unit_from_form(form, user)
+            task = next((t for t in tasks if t.pk == data.get("key_task")), None)
+            if data.get("key_task") and task is None:
+                raise Http404
+            if not form.errors:
+                finding = run_service(form, _finding_with_rectification, actor=user, inspection=inspection,
+                                      dimension=data["dimension"], description=data["description"], unit=unit,
+                                      department=data.get("department"), key_task=task,
+                                      rectification=data.get("rectification") or "", deadline=data.get("deadline"))
+                if finding is not None:
+                    messages.success(request, _("The finding was recorded."))
+                    return redirect("supervision:inspection_detail", pk=inspection.pk)
+        view = InspectionDetailView()
+        return render(request, view.template_name, view.context(request, inspection, finding_form=form), status=400)
+
+
+def _finding_with_rectification(*, actor, rectification: str, deadline, **kwargs):
+    """A finding and its rectification item in one transaction (two services, all or nothing)."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    with transaction.atomic():
+        finding = services.finding_create(actor=actor, **kwargs)
+        if rectification.strip():
+            if deadline is None:
+                raise ValidationError({"deadline": ValidationError(_("Give the rectification deadline."),
+                                                                   code="required")})
+            services.rectification_item_create(actor=actor, finding=finding, description=rectification,
+                                               deadline=deadline)
+    return finding
+
+
+class FindingListView(View):
+    """Findings about the user's units or department, with their rectification items to follow up."""
+
+    template_name = "supervision/finding_list.html"
+
+    def get(self, request):
+        user = request.user
+        findings = _findings(user)
+        for f in findings:
+            for item in f.rectifications.all():
+                item.can_follow_up = item.done_on is None and selectors.in_scope(
+                    user, Action.RECORD, unit=f.unit, department_id=f.department_id)
+                item.form = RectificationFollowUpForm(prefix=f"r{item.pk}") if item.can_follow_up else None
+        return render(request, self.template_name, {"findings": findings[:200]})
+
+
+class RectificationFollowUpView(View):
+    def post(self, request, pk):
+        user = request.user
+        item = get_for_user(RectificationItem.objects.select_related("finding"), user, Action.RECORD, pk=pk)
+        form = RectificationFollowUpForm(request.POST, prefix=f"r{item.pk}")
+        if form.is_valid():
+            done = run_service(form, services.rectification_item_follow_up, actor=user, item=item,
+                               **form.cleaned_data)
+            if done is not None:
+                messages.success(request, _("The follow-up was saved."))
+                return redirect(reverse("supervision:finding_list") + f"#finding-{item.finding_id}")
+        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(reverse("supervision:finding_list") + f"#finding-{item.finding_id}")
+
+
+# -- supervision notices and interviews ---------------------------------------------------------------
+
+class NoticeListView(View):
+    template_name = "supervision/notice_list.html"
+
+    def get(self, request):
+        user = request.user
+        form = NoticeFilterForm(request.GET or None)
+        unit = unit_from_form(form, user)
+        if form.errors:
+            qs = SupervisionNotice.objects.none()
+        else:
+            d = form.cleaned_data if form.is_bound else {}
+            qs = selectors.supervision_notice_list(user=user, unit=unit, department=d.get("department"),
+                                                   period=d.get("period") or None, state=d.get("state") or None)
+        return render(request, self.template_name, {"form": form, "page": page_of(request, qs),
+                                                    "base_url": reverse("supervision:notice_list")})
+
+
+def _notice(user, pk, action=Action.VIEW):
+    return get_for_user(
+        SupervisionNotice.objects.select_related("unit", "department", "key_task", "letter", "letter__task", "case",
+                                                 "finding", "finding__inspection", "finding__key_task"),
+        user, action, pk=pk)
+
+
+class NoticeDetailView(View):
+    """A notice, its cause (linked back to the case, letter, task or finding) and the interviews that
+    followed; district staff review and issue or withdraw drafts and record interviews here."""
+
+    template_name = "supervision/notice_detail.html"
+
+    def context(self, request, notice, **forms):
+        user = request.user
+        can_change = selectors.in_scope(user, Action.CHANGE, unit=notice.unit, department_id=notice.department_id)
+        draft = notice.state == NoticeState.DRAFT
+        return {
+            "notice": notice, "chain": selectors.notice_chain(notice=notice), "can_change": can_change,
+            "issue_form": forms.get("issue_form") or (NoticeIssueForm(initial={"text": notice.text})
+                                                      if can_change and draft else None),
+            "withdraw_form": forms.get("withdraw_form") or (NoticeWithdrawForm() if can_change and draft else None),
+            "interview_form": forms.get("interview_form") or (
+                InterviewForm() if can_change and notice.state == NoticeState.ISSUED else None),
+        }
+
+    def get(self, request, pk):
+        notice = _notice(request.user, pk)
+        return render(request, self.template_name, self.context(request, notice))
+
+
+class NoticeActionView(View):
+    """POST issue / withdraw / interview on a notice (CHANGE scope)."""
+
+    action = ""
+    FORMS = {"issue": NoticeIssueForm, "withdraw": NoticeWithdrawForm, "interview": InterviewForm}
+
+    def post(self, request, pk):
+        user = request.user
+        notice = _notice(user, pk, Action.CHANGE)
+        form = self.FORMS[self.action](request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if self.action == "issue":
+                done = run_service(form, services.supervision_notice_issue, actor=user, notice=notice, **data)
+            elif self.action == "withdraw":
+                done = run_service(form, services.supervision_notice_withdraw, actor=user, notice=notice, **data)
+            else:
+                done = run_service(form, services.accountability_interview_create, actor=user, notice=notice, **data)
+            if done is not None:
+                messages.success(request, _("Saved."))
+                return redirect("supervision:notice_detail", pk=notice.pk)
+        view = NoticeDetailView()
+        return render(request, view.template_name, view.context(request, notice, **{f"{self.action}_form": form}),
+                      status=400)
+
+
+class InterviewListView(View):
+    template_name = "supervision/interview_list.html"
+
+    def get(self, request):
+        qs = selectors.interview_list(user=request.user)
+        return render(request, self.template_name, {"page": page_of(request, qs),
+                                                    "base_url": reverse("supervision:interview_list")})
+
+
+# -- delegated service items ----------------------------------------------------------------------------
+
+class DelegatedItemListView(View):
+    template_name = "supervision/delegated_item_list.html"
+
+    def get(self, request):
+        form = DelegatedItemFilterForm(request.GET or None)
+        d = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        qs = selectors.delegated_item_list(user=request.user, receiving_level=d.get("receiving_level") or None,
+                                           department=d.get("department"))
+        if d.get("q"):
+            qs = qs.filter(Q(name__icontains=d["q"]) | Q(code__icontains=d["q"]))
+        return render(request, self.template_name, {"form": form, "page": page_of(request, qs, 100),
+                                                    "base_url": reverse("supervision:delegated_item_list")})
