@@ -342,6 +342,20 @@ def member_export_xlsx(*, actor, members, reveal: bool, unit: OrgUnit | None, fi
     return data, len(rows)
 
 
+def _audit_safe_search(search):
+    """The search term as the audit row may keep it: a full ID number or mobile (the list finds members by
+    them), or anything with as many digits as one, is masked, never stored in clear."""
+    from core.idcard import is_valid_id_number, mask_id_number, normalize_id_number
+
+    if not search:
+        return search
+    if is_valid_id_number(search):
+        return mask_id_number(normalize_id_number(search))
+    if sum(ch.isdigit() for ch in search) >= 7:
+        return mask_id_number(search)
+    return search
+
+
 @method_decorator(never_cache, name="dispatch")
 class MemberExportView(View):
     """The filtered member list as xlsx, for roles with EXPORT (scoped by EXPORT). ``reveal=1`` puts ID
@@ -356,6 +370,7 @@ class MemberExportView(View):
             return redirect(reverse("org:member_list") + "?" + request.GET.urlencode())
         reveal = request.GET.get("reveal") == "1" and has_any_scope(user, Action.REVEAL)
         filters = {**form.filters(), "unit": unit.code if unit else None}
+        filters["search"] = _audit_safe_search(filters.get("search"))
         with transaction.atomic():
             data, _rows = member_export_xlsx(actor=user, members=qs.iterator(chunk_size=2000), reveal=reveal,
                                              unit=unit, filters=filters)
