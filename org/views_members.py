@@ -477,8 +477,12 @@ class TransferActionView(View):
 
     @staticmethod
     def _back(request):
+        from django.utils.http import url_has_allowed_host_and_scheme
+
         target = request.POST.get("next", "")
-        if target.startswith("/") and not target.startswith("//"):
+        # "/\\host" and "/<tab>/host" start with one slash but browsers follow them off-site.
+        if target.startswith("/") and url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             return redirect(target)
         return redirect("org:transfer_list")
 
