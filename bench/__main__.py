@@ -2,7 +2,8 @@
 
 generate → tree → http (+ bench/import_roster.py and bench/cycle.py when present, as subprocesses; a missing
 or failing one is recorded, not fatal), then write ``bench/results/<date>-s<S>.json`` and refresh the
-results table in ``bench/README.md`` (between the ``results`` markers; the analysis around it is kept).
+results table of that scale in ``bench/README.md`` (between the ``results:s<S>`` markers; the analysis
+around it is kept).
 
 Options: ``--reuse`` keeps an existing ``suxian_bench_s<S>`` instead of regenerating it; ``--drop`` drops
 the bench database at the end; ``--skip http,cycle,…`` leaves steps out; ``--quick`` shortens the runs.
@@ -21,7 +22,8 @@ from pathlib import Path
 from .common import BASE_DIR, RESULTS_DIR, database_exists, db_name_for, drop_database, machine_info, versions, write_json
 
 README = Path(__file__).resolve().parent / "README.md"
-START, END = "<!-- results:start -->", "<!-- results:end -->"
+def _markers(scale: int) -> tuple[str, str]:
+    return f"<!-- results:s{scale}:start -->", f"<!-- results:s{scale}:end -->"
 STEPS = ("generate", "tree", "http", "import_roster", "cycle")
 
 
@@ -143,7 +145,8 @@ def table(report: dict) -> str:
     r, pl = _get(t, "rollup", default={}), _get(t, "plain", default={})
     if isinstance(r, dict) and r:
         lines.append(f"| roll-up of every district/street/community (GROUPING SETS) | < 1 s | median {r['median_ms']} ms"
-                     f" (first {r['first_ms']} ms), {r['queries']} queries, {r['units_reported']:,} units |")
+                     f" (first {r['first_ms']} ms; CPU: server {r.get('server_cpu_ms')} ms + client {r.get('client_cpu_ms')} ms),"
+                     f" {r['queries']} queries, {r['units_reported']:,} units |")
     if isinstance(pl, dict) and pl:
         lines.append(f"| same roll-up, plain walk (2 queries/unit, extrapolated from {pl['sampled_units']}) | – | "
                      f"{pl['extrapolated_s']} s = {pl['ratio_plain_to_rollup']}× the roll-up; "
@@ -162,7 +165,8 @@ def table(report: dict) -> str:
     if isinstance(cl, dict) and cl:
         lines.append(f"| HTTP closed loop, {cl['connections']} connections, no think time ({cl['tool']}) | p95 < 200 ms,"
                      f" ≥ 150 req/s, 0 errors | {cl['requests_per_s']} req/s, median {cl['median_ms']} ms, p95 "
-                     f"{cl['p95_ms']} ms, {cl['errors']} errors |")
+                     f"{cl['p95_ms']} ms, {cl['errors']} errors; server CPU {cl.get('server_cpu_ms_per_request')} ms/request"
+                     f" → ~{cl.get('capacity_req_per_s_on_idle_cores')} req/s on idle cores |")
     for name in ("import_roster", "cycle"):
         o = report.get(name, {})
         lines.append(f"| bench/{name}.py | see its issue | {o.get('status', 'skipped')} (output in the JSON) |")
@@ -170,8 +174,9 @@ def table(report: dict) -> str:
 
 
 def update_readme(report: dict, json_path: Path) -> None:
+    START, END = _markers(report["scale"])
     block = f"{START}\n{table(report)}\n\nFull figures: `{json_path.relative_to(BASE_DIR)}`.\n{END}"
-    text = README.read_text() if README.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    text = README.read_text() if README.exists() else "# Benchmarks\n"
     if START in text and END in text:
         text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
     else:

@@ -5,7 +5,7 @@ only) on the bench database, then:
 
 1. **mixed run**: ``--users`` (50) simulated users, each a persona of a random district (district admin,
    street secretary or community cadre) with its own logged-in session, for ``--duration`` seconds, with
-   exponential think time (mean ``--think`` s) between actions: unit pages in the persona's scope, the member
+   exponential think time (mean ``--think`` s, default 5: a person reading a page) between actions: unit pages in the persona's scope, the member
    list filtered to a unit in scope, the case list (when a case-list page exists; else left out and
    reported), and visit creation (through the visit form/API when one exists; else, since supervision has
    no views yet, through ``supervision.services.visit_record_create`` called by the load driver on the same
@@ -34,10 +34,10 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench.common import BASE_DIR, db_name_for, db_url, percentile, setup_django, summary_ms, write_json
+    from bench.common import BASE_DIR, conninfo, db_name_for, db_url, percentile, setup_django, summary_ms, write_json
     from bench.tree import BENCH_ENV, ensure_static
 else:
-    from .common import BASE_DIR, db_name_for, db_url, percentile, setup_django, summary_ms, write_json
+    from .common import BASE_DIR, conninfo, db_name_for, db_url, percentile, setup_django, summary_ms, write_json
     from .tree import BENCH_ENV, ensure_static
 
 HOST, PORT = "127.0.0.1", 8123
@@ -104,6 +104,31 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _proc_cpu(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+
+
+def server_cpu(proc: subprocess.Popen, dbname: str) -> float:
+    """CPU seconds used so far by the gunicorn workers and by the PostgreSQL backends of the bench database
+    (both on this machine): divided by the requests served, the load-independent cost of a request."""
+    import psycopg
+
+    try:
+        with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as fh:
+            workers = [int(p) for p in fh.read().split()]
+    except OSError:
+        workers = []
+    with psycopg.connect(conninfo("postgres")) as conn:
+        backends = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                                               "AND pid <> pg_backend_pid()", [dbname]).fetchall()]
+    return sum(_proc_cpu(p) for p in workers) + sum(_proc_cpu(p) for p in backends)
 
 
 # -- personas and paths ------------------------------------------------------------------------------------
@@ -259,14 +284,18 @@ def mixed_run(people: list[dict], duration: float, think: float, seed: int) -> d
     return out
 
 
-def closed_loop_python(people: list[dict], connections: int, duration: float) -> dict:
+def _closed_paths(persona: dict, kinds) -> list[str]:
+    return [p for k, v in persona["paths"].items() if kinds is None or k in kinds for p in v]
+
+
+def closed_loop_python(people: list[dict], connections: int, duration: float, kinds=None) -> dict:
     rec = Recorder()
     deadline = time.time() + duration
 
     def loop(i):
         rng = random.Random(i)
         persona = people[i % len(people)]
-        paths = [p for k, v in persona["paths"].items() for p in v]
+        paths = _closed_paths(persona, kinds)
         while time.time() < deadline:
             status, elapsed = http_get(rng.choice(paths), persona["cookie"])
             rec.add("get", elapsed, status == 200, str(status))
@@ -284,7 +313,7 @@ def closed_loop_python(people: list[dict], connections: int, duration: float) ->
             "errors": sum(rec.errors.values())}
 
 
-def closed_loop_wrk(people: list[dict], connections: int, duration: float) -> dict | None:
+def closed_loop_wrk(people: list[dict], connections: int, duration: float, kinds=None) -> dict | None:
     wrk = shutil.which("wrk")
     if not wrk:
         return None
@@ -294,7 +323,7 @@ def closed_loop_wrk(people: list[dict], connections: int, duration: float) -> di
         script = fh.name
     args = []
     for persona in people[:threads]:
-        paths = [p for k, v in persona["paths"].items() for p in v]
+        paths = _closed_paths(persona, kinds)
         args += [persona["cookie"], "|".join(paths)]
     cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{int(duration)}s", "--timeout", "10s", "-s", script,
            f"http://{HOST}:{PORT}", "--", *args]
@@ -313,8 +342,9 @@ def closed_loop_wrk(people: list[dict], connections: int, duration: float) -> di
             "errors": errors, "errors_detail": {k: v for k, v in data.items() if k.startswith("err_")}}
 
 
-def run(scale: int, database: str | None = None, users: int = 50, duration: float = 60, think: float = 1.0,
-        connections: int = 20, closed_duration: float = 30, seed: int = 3, json_out: str | None = None) -> dict:
+def run(scale: int, database: str | None = None, users: int = 50, duration: float = 60, think: float = 5.0,
+        connections: int = 20, closed_duration: float = 30, seed: int = 3, json_out: str | None = None,
+        closed_kinds=None, skip_mixed: bool = False) -> dict:
     dbname = database or db_name_for(scale)
     ensure_static()
     setup_django(dbname, **BENCH_ENV)
@@ -330,19 +360,30 @@ def run(scale: int, database: str | None = None, users: int = 50, duration: floa
         # warm each worker a little (templates, URL resolver), not measured
         for persona in people[:10]:
             http_get(persona["paths"]["unit_page"][0], persona["cookie"])
-        mixed = mixed_run(people, duration, think, seed)
+        mixed = None if skip_mixed else mixed_run(people, duration, think, seed)
         result["mixed"] = mixed
-        print(f"  mixed ({users} users, think {think}s, {mixed['duration_s']} s): {mixed['requests_per_s']} req/s, "
+        if mixed: print(f"  mixed ({users} users, think {think}s, {mixed['duration_s']} s): {mixed['requests_per_s']} req/s, "
               f"median {mixed['http']['median_ms']} ms, p95 {mixed['http']['p95_ms']} ms, errors {mixed['errors']}",
               flush=True)
-        for action, s in mixed["by_action"].items():
+        for action, s in (mixed or {}).get("by_action", {}).items():
             print(f"    {action:22s} n={s['n']:6d} median {s['median_ms']} ms  p95 {s['p95_ms']} ms  errors {s['errors']}")
-        closed = closed_loop_wrk(people, connections, closed_duration) or closed_loop_python(people, connections,
-                                                                                              closed_duration)
+        from django.db import connections as dj_connections
+
+        dj_connections.close_all()  # the driver's own connections must not count as server backends
+        cpu0 = server_cpu(proc, dbname)
+        closed = (closed_loop_wrk(people, connections, closed_duration, closed_kinds)
+                  or closed_loop_python(people, connections, closed_duration, closed_kinds))
+        closed["paths"] = sorted(closed_kinds) if closed_kinds else "all GET paths of the personas"
+        cpu = server_cpu(proc, dbname) - cpu0
+        if closed["requests"]:
+            closed["server_cpu_ms_per_request"] = round(cpu * 1000 / closed["requests"], 1)
+            closed["capacity_req_per_s_on_idle_cores"] = round((os.cpu_count() or 1) / (cpu / closed["requests"]), 0)
         result["closed_loop"] = closed
         print(f"  closed loop ({closed['tool']}, {connections} connections, no think time): "
               f"{closed['requests_per_s']} req/s, median {closed['median_ms']} ms, p95 {closed['p95_ms']} ms, "
-              f"errors {closed['errors']}", flush=True)
+              f"errors {closed['errors']}; server CPU {closed.get('server_cpu_ms_per_request')} ms/request "
+              f"(gunicorn + PostgreSQL) → ~{closed.get('capacity_req_per_s_on_idle_cores')} req/s on idle cores",
+              flush=True)
     finally:
         stop_gunicorn(proc)
         result["loadavg_after"] = os.getloadavg()
@@ -357,13 +398,16 @@ def main(argv=None):
     parser.add_argument("--database")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
-    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--think", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--closed-duration", type=float, default=30)
+    parser.add_argument("--closed-paths", help="path kinds for the closed loop, e.g. unit_page,member_list")
+    parser.add_argument("--skip-mixed", action="store_true")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
+    kinds = set(args.closed_paths.split(",")) if args.closed_paths else None
     run(args.scale, args.database, args.users, args.duration, args.think, args.connections, args.closed_duration,
-        json_out=args.json)
+        json_out=args.json, closed_kinds=kinds, skip_mixed=args.skip_mixed)
 
 
 if __name__ == "__main__":
