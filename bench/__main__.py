@@ -137,7 +137,7 @@ def table(report: dict) -> str:
         if isinstance(p, dict) and p:
             lines.append(f"| unit page, {label} (test client) | p95 < 100 ms, queries independent of S | median "
                          f"{p['median_ms']} ms, p95 {p['p95_ms']} ms, {p['queries_min']}–{p['queries_max']} queries "
-                         f"({p['n']} samples) |")
+                         f"({p['n']} samples; CPU app {p.get('app_cpu_ms_median')} + db {p.get('db_cpu_ms_mean')} ms) |")
     ml = _get(t, "member_list_street", default={})
     if isinstance(ml, dict) and ml:
         lines.append(f"| member list filtered to a street | constant queries | median {ml['median_ms']} ms, p95 "

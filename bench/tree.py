@@ -55,17 +55,36 @@ def ensure_static() -> None:
                        env=env, check=True)
 
 
-def _request(client, url):
+CPU: dict[str, list[float]] = {}
+
+
+def _request(client, url, cpu_key: str | None = None):
+    """Time one GET; with ``cpu_key``, also record the app process's and the database backend's CPU time
+    (load-independent cost; the backend's is read from /proc in 10 ms ticks, so only its mean is used)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    b0 = backend_cpu_seconds() if cpu_key else None
     with CaptureQueriesContext(connection) as ctx:
+        p0 = time.process_time()
         t0 = time.perf_counter()
         response = client.get(url)
         elapsed = time.perf_counter() - t0
+        app_cpu = time.process_time() - p0
     if response.status_code != 200:
         raise SystemExit(f"GET {url} answered {response.status_code}")
+    if cpu_key:
+        b1 = backend_cpu_seconds()
+        CPU.setdefault(cpu_key + ":app", []).append(app_cpu)
+        if b0 is not None and b1 is not None:
+            CPU.setdefault(cpu_key + ":db", []).append(b1 - b0)
     return elapsed, len(ctx.captured_queries)
+
+
+def _cpu_summary(key: str) -> dict:
+    app, db = CPU.get(key + ":app", []), CPU.get(key + ":db", [])
+    return {"app_cpu_ms_median": round(statistics.median(app) * 1000, 1) if app else None,
+            "db_cpu_ms_mean": round(statistics.mean(db) * 1000, 1) if db else None}
 
 
 def admin_client(district_tree_id: int, clients: dict):
@@ -97,13 +116,14 @@ def bench_unit_pages(samples: int, repeats: int, rng: random.Random) -> dict:
             url = reverse("org:orgunit_detail", args=[pk])
             _request(client, url)  # first request of this unit (Python/template warm-up), not counted
             for _ in range(repeats):
-                t, q = _request(client, url)
+                t, q = _request(client, url, cpu_key=label)
                 times.append(t)
                 queries.append(q)
         out[label] = {**summary_ms(times), "units": len(chosen), "queries_min": min(queries),
-                      "queries_max": max(queries)}
+                      "queries_max": max(queries), **_cpu_summary(label)}
         print(f"  unit page {label:10s} median {out[label]['median_ms']:7.1f} ms  p95 {out[label]['p95_ms']:7.1f} ms"
-              f"  queries {min(queries)}–{max(queries)}  ({len(times)} samples)", flush=True)
+              f"  queries {min(queries)}–{max(queries)}  ({len(times)} samples; CPU app "
+              f"{out[label]['app_cpu_ms_median']} ms + db {out[label]['db_cpu_ms_mean']} ms)", flush=True)
     return out
 
 
@@ -132,7 +152,7 @@ def bench_member_list(samples: int, repeats: int, rng: random.Random) -> dict:
             page_url = f"{url}?unit={street.code}"
             _request(client, page_url)
             for _ in range(repeats):
-                t, q = _request(client, page_url)
+                t, q = _request(client, page_url, cpu_key="member_list")
                 times.append(t)
                 queries.append(q)
         else:
@@ -150,6 +170,7 @@ def bench_member_list(samples: int, repeats: int, rng: random.Random) -> dict:
             times.pop(-repeats - 1)
             queries.pop(-repeats - 1)
     result = {**summary_ms(times), "streets": len(chosen), "queries_min": min(queries), "queries_max": max(queries),
+              **_cpu_summary("member_list"),
               "path": "page org:member_list?unit=<street code>" if url else "selector member_list + 50-row page (no page yet)"}
     print(f"  member list (street) median {result['median_ms']:.1f} ms  p95 {result['p95_ms']:.1f} ms  "
           f"queries {result['queries_min']}–{result['queries_max']}  via {result['path']}", flush=True)
