@@ -209,7 +209,7 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
     """Cases in scope, ``is_overdue`` computed. Filters: ``state`` (or ``open``), ``kind``, ``category``,
     ``level``, ``unit`` (code, subtree), ``department`` (id), ``overdue``, ``hard``, ``search``.
     ``GET …/history/`` the whole history; ``GET …/available-actions/`` what the caller may do now;
-    ``POST …/<action>/`` accept, start, escalate, return, send_to_consultation, resolve, follow_up,
+    ``POST …/<action>/`` accept, start, escalate, return, send-to-consultation, resolve, follow-up,
     reopen, assign, reprioritise."""
 
     serializer_class = CaseSerializer
@@ -235,7 +235,10 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
         return CaseRegisterSerializer if self.action == "create" else CaseSerializer
 
     def _read(self, case, code=status.HTTP_200_OK):
-        case = selectors.case_get(user=self.request.user, pk=case.pk)
+        try:
+            case = selectors.case_get(user=self.request.user, pk=case.pk)
+        except Http404:  # handed on out of the caller's sight: answer with what they just did
+            case.is_overdue = case.overdue_on(timezone.localdate())
         return Response(CaseSerializer(case).data, status=code)
 
     @extend_schema(request=CaseRegisterSerializer, responses={201: CaseSerializer})
@@ -268,13 +271,14 @@ class CaseViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnly
 
 
 def _make_transition(name):
-    @extend_schema(request=TransitionSerializer, responses=CaseSerializer, operation_id=f"supervision_cases_{name}")
-    @action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name.replace("_", "-"))
     def transition(self, request, pk=None):
         return self._transition(request, pk, name)
 
-    transition.__name__ = name
-    return transition
+    transition.__name__ = name  # before @action: the router maps the HTTP method to this name
+    transition = action(detail=True, methods=["post"], url_path=name.replace("_", "-"),
+                        url_name=name.replace("_", "-"))(transition)
+    return extend_schema(request=TransitionSerializer, responses=CaseSerializer,
+                         operation_id=f"supervision_cases_{name}")(transition)
 
 
 for _name in CASE_ACTION_FORMS:

@@ -85,7 +85,7 @@ class VisitForm(forms.Form):
                                           widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     heard = forms.CharField(label=_("What residents said"), max_length=4000,
                             widget=forms.Textarea(attrs={"rows": 3}))
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.OTHER,
+    category = forms.ChoiceField(label=_("Topic"), choices=Category.choices, initial=Category.OTHER,
                                  widget=chips())
     needs_follow_up = forms.BooleanField(label=_("Needs follow-up"), required=False)
 
@@ -116,7 +116,7 @@ class VisitFilterForm(forms.Form):
     unit = forms.CharField(label=_("Unit code (with its subtree)"), required=False, max_length=32)
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=BLANK + list(Category.choices))
+    category = forms.ChoiceField(label=_("Topic"), required=False, choices=BLANK + list(Category.choices))
     follow_up = forms.ChoiceField(label=_("Needs follow-up"), required=False, choices=YES_NO)
 
     def filters(self) -> dict:
@@ -138,7 +138,7 @@ class CaseFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False,
                               choices=BLANK + [("open", _("Open (all open states)"))] + list(CaseState.choices))
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=BLANK + list(CaseKind.choices))
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=BLANK + list(Category.choices))
+    category = forms.ChoiceField(label=_("Topic"), required=False, choices=BLANK + list(Category.choices))
     level = forms.ChoiceField(label=_("Responsible level"), required=False,
                               choices=BLANK + list(ResponsibleLevel.choices))
     unit = forms.CharField(label=_("Unit code (with its subtree)"), required=False, max_length=32)
@@ -287,6 +287,20 @@ class ReprioritiseForm(CaseActionForm):
         return {"priority": d["priority"], "is_hard": bool(d.get("is_hard")), "reason": d.get("reason", "")}
 
 
+# Button texts (imperative); the CaseAction labels name the recorded event instead.
+ACTION_BUTTONS = {
+    CaseAction.ACCEPT: _("Accept"),
+    CaseAction.START: _("Start work"),
+    CaseAction.ESCALATE: _("Escalate"),
+    CaseAction.RETURN: _("Return"),
+    CaseAction.SEND_TO_CONSULTATION: _("Send to the quarterly consultation"),
+    CaseAction.RESOLVE: _("Resolve"),
+    CaseAction.FOLLOW_UP: _("Record the resident's satisfaction"),
+    CaseAction.REOPEN: _("Reopen"),
+    CaseAction.ASSIGN: _("Assign / set a new deadline"),
+    CaseAction.REPRIORITISE: _("Change priority"),
+}
+
 CASE_ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     form.action: form
     for form in (AcceptForm, StartForm, EscalateForm, ReturnForm, SendToConsultationForm, ResolveForm, FollowUpForm,
@@ -300,7 +314,7 @@ class CaseRegisterForm(forms.Form):
     unit = AnyIntChoiceField(label=_("Unit"))
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, widget=chips())
     source = forms.ChoiceField(label=_("Source"), widget=chips())
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, widget=chips())
+    category = forms.ChoiceField(label=_("Topic"), choices=Category.choices, widget=chips())
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     parties = forms.CharField(label=_("Parties"), required=False, max_length=200)

@@ -14,7 +14,7 @@ from org.choices import Level
 
 from .. import selectors, services
 from ..choices import CaseAction
-from ..forms import CASE_ACTION_FORMS, CaseFilterForm, CaseRegisterForm
+from ..forms import ACTION_BUTTONS, CASE_ACTION_FORMS, CaseFilterForm, CaseRegisterForm
 from ..models import Case, ConsultationItem, DispatchDecision, SupervisionNotice
 from .common import has_tree_scope, page_of, run_service, tree_units, unit_from_form
 
@@ -49,10 +49,10 @@ def case_context(request, case, bound: dict | None = None) -> dict:
     forms = []
     for action in (bound or {}):  # a refused action keeps its form, so that the user sees why
         if action not in available:
-            forms.append((action, CaseAction(action).label, bound[action]))
+            forms.append((action, ACTION_BUTTONS[action], bound[action]))
     for action in available:
         form = (bound or {}).get(action) or CASE_ACTION_FORMS[action](case=case)
-        forms.append((action, CaseAction(action).label, form))
+        forms.append((action, ACTION_BUTTONS[action], form))
     return {
         "case": case,
         "history": selectors.case_history(case=case),
@@ -88,6 +88,10 @@ class CaseActionView(View):
             done = run_service(form, services.SERVICE_FOR_ACTION[action], actor=user, case=case, **form.kwargs())
             if done is not None:
                 messages.success(request, _("Done: %(action)s.") % {"action": CaseAction(action).label})
+                if not selectors.in_scope(user, Action.VIEW, unit=done.unit,
+                                          department_id=done.handler_department_id):
+                    # handed on out of the user's sight (e.g. a liaison returning it): back to the list
+                    return redirect("supervision:case_list")
                 return redirect("supervision:case_detail", pk=case.pk)
         ctx = case_context(request, case, bound={action: form})
         ctx["failed_action"] = action

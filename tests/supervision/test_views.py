@@ -654,3 +654,13 @@ def test_nav_shows_work_system_live(client, tree):
     html = client.get(reverse("core:home")).content.decode()
     assert f'href="{reverse("supervision:home")}"' in html and 'data-nav="supervision"' in html
     assert NoticeState.DRAFT  # (choices import kept for readers of the matrix)
+
+
+def test_liaison_handing_a_case_back_lands_on_the_list(client, tree, world):
+    client.force_login(tree.users["liaison"])
+    r = client.post(reverse("supervision:case_action", args=[world.dept_case.pk, "return"]),
+                    {"return-to_level": ResponsibleLevel.STREET, "return-reason": "属街道职责"})
+    assert r.status_code == 302 and r["Location"] == reverse("supervision:case_list")
+    event = CaseEvent.objects.filter(case=world.dept_case).latest("id")
+    assert (event.action, event.from_department_id, event.to_unit_id) == ("return", world.dept.pk, tree.s1.pk)
+    assert client.get(reverse("supervision:case_detail", args=[world.dept_case.pk])).status_code == 404
