@@ -127,7 +127,7 @@ def server_cpu(proc: subprocess.Popen, dbname: str) -> float:
         workers = []
     with psycopg.connect(conninfo("postgres")) as conn:
         backends = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
-                                               "AND pid <> pg_backend_pid()", [dbname]).fetchall()]
+                                               "AND backend_type = 'client backend' AND pid <> pg_backend_pid()", [dbname]).fetchall()]
     return sum(_proc_cpu(p) for p in workers) + sum(_proc_cpu(p) for p in backends)
 
 
@@ -344,17 +344,21 @@ def closed_loop_wrk(people: list[dict], connections: int, duration: float, kinds
 
 def run(scale: int, database: str | None = None, users: int = 50, duration: float = 60, think: float = 5.0,
         connections: int = 20, closed_duration: float = 30, seed: int = 3, json_out: str | None = None,
-        closed_kinds=None, skip_mixed: bool = False) -> dict:
+        closed_kinds=None, skip_mixed: bool = False, exclude=()) -> dict:
     dbname = database or db_name_for(scale)
     ensure_static()
     setup_django(dbname, **BENCH_ENV)
     rng = random.Random(seed)
     people, found = personas(users, rng)
+    for persona in people:  # page kinds left out of both runs (e.g. to measure the org pages alone)
+        for kind in exclude:
+            persona["paths"].pop(kind, None)
     print(f"bench.http_load on {dbname}: {users} personas; member list page: {found['member_list'] or 'none'}; "
           f"case list page: {found['case_list'] or 'none (left out of the mix)'}; visits: via the service",
           flush=True)
     proc = start_gunicorn(dbname)
     result = {"scale": scale, "database": dbname, "server": "gunicorn, 2 sync workers, DEBUG=0",
+              "excluded": sorted(exclude),
               "pages_found": found, "loadavg_before": os.getloadavg()}
     try:
         # warm each worker a little (templates, URL resolver), not measured
@@ -403,11 +407,13 @@ def main(argv=None):
     parser.add_argument("--closed-duration", type=float, default=30)
     parser.add_argument("--closed-paths", help="path kinds for the closed loop, e.g. unit_page,member_list")
     parser.add_argument("--skip-mixed", action="store_true")
+    parser.add_argument("--exclude", default="", help="page kinds to leave out, e.g. case_list")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
     kinds = set(args.closed_paths.split(",")) if args.closed_paths else None
     run(args.scale, args.database, args.users, args.duration, args.think, args.connections, args.closed_duration,
-        json_out=args.json, closed_kinds=kinds, skip_mixed=args.skip_mixed)
+        json_out=args.json, closed_kinds=kinds, skip_mixed=args.skip_mixed,
+        exclude=[k for k in args.exclude.split(",") if k])
 
 
 if __name__ == "__main__":
