@@ -33,6 +33,11 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Roles held for an outside unit (RoleGrant.department), not for the tree: their grants give no
+# subtree scope; the apps that serve departments add the department part themselves.
+DEPARTMENT_ROLES: frozenset[str] = frozenset({Role.DEPARTMENT_LIAISON})
+
+
 def actions_for(role: str) -> frozenset[str]:
     return ROLE_ACTIONS.get(role, frozenset())
 

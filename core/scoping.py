@@ -83,19 +83,42 @@ def scope_nodes(user, action: str = Action.VIEW) -> tuple[ScopeNode, ...] | None
         return ()
     if user.is_superuser:
         return None
+    return _scope_cache(user)[0].get(str(action), ())
+
+
+def department_scope(user, action: str = Action.VIEW) -> frozenset[int] | None:
+    """Outside units (district departments) for which ``user`` holds a department role permitting
+    ``action``; None means all (superuser). Such grants give no tree scope (see DEPARTMENT_ROLES)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    return _scope_cache(user)[1].get(str(action), frozenset())
+
+
+def _scope_cache(user):
     cache = getattr(user, _CACHE_ATTR, None)
     if cache is None:
-        from accounts.roles import actions_for
+        from accounts.roles import DEPARTMENT_ROLES, actions_for
 
         by_action: dict[str, list[ScopeNode]] = {}
+        departments: dict[str, set[int]] = {}
         for grant in active_grants(user):
+            if grant.role in DEPARTMENT_ROLES:
+                if grant.department_id:
+                    for act in actions_for(grant.role):
+                        departments.setdefault(act, set()).add(grant.department_id)
+                continue
             unit = grant.unit
             node = ScopeNode(unit.pk, unit.tree_id, unit.lft, unit.rght)
             for act in actions_for(grant.role):
                 by_action.setdefault(act, []).append(node)
-        cache = {act: _reduce(nodes) for act, nodes in by_action.items()}
+        cache = (
+            {act: _reduce(nodes) for act, nodes in by_action.items()},
+            {act: frozenset(ids) for act, ids in departments.items()},
+        )
         setattr(user, _CACHE_ATTR, cache)
-    return cache.get(str(action), ())
+    return cache
 
 
 def forget_scope(user) -> None:
@@ -125,7 +148,7 @@ def scope_q(user, action: str, unit_path: str) -> Q:
     return q
 
 
-def unit_in_scope(user, action: str, unit: "OrgUnit | None", *, fresh: bool = False, exclude_roles=()) -> bool:
+def unit_in_scope(user, action: str, unit: "OrgUnit | None", *, fresh: bool = False) -> bool:
     """Whether ``unit`` lies in ``user``'s scope for ``action``.
 
     The default answer uses the per-request cache of grant ranges (right for reads and for showing
@@ -146,13 +169,13 @@ def unit_in_scope(user, action: str, unit: "OrgUnit | None", *, fresh: bool = Fa
     if user.is_superuser:
         return True
     from accounts.models import RoleGrant
-    from accounts.roles import roles_with
+    from accounts.roles import DEPARTMENT_ROLES, roles_with
     from org.models import OrgUnit
 
     today = timezone.localdate()
     grants = RoleGrant.objects.filter(
         user_id=user.pk,
-        role__in=[r for r in roles_with(action) if r not in exclude_roles],
+        role__in=[r for r in roles_with(action) if r not in DEPARTMENT_ROLES],
         valid_from__lte=today,
         unit__tree_id=models.OuterRef("tree_id"),
         unit__lft__lte=models.OuterRef("lft"),

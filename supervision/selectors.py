@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.roles import Role, actions_for
 from core.scoping import (
     Action,
-    ScopeNode,
-    _reduce,
+    department_scope,
+    forget_scope,
     get_object_for_user,
     scope_nodes,
     scope_q,
@@ -55,61 +54,36 @@ class SupervisionScope:
 
 
 def supervision_scope(user) -> SupervisionScope:
+    """Built from core.scoping: the tree part (department roles give none) and the departments."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from accounts.models import RoleGrant
-
     scope = SupervisionScope()
-    today = timezone.localdate()
-    grants = (
-        RoleGrant.objects.filter(user_id=user.pk, valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .select_related("unit")
-    )
-    tree: dict[str, list[ScopeNode]] = {}
-    for grant in grants:
-        acts = actions_for(grant.role)
-        if grant.role == Role.DEPARTMENT_LIAISON:
-            scope.has_liaison = True
-            if grant.department_id:
-                for act in acts:
-                    scope.departments.setdefault(act, set()).add(grant.department_id)
-            continue
-        node = ScopeNode(grant.unit.pk, grant.unit.tree_id, grant.unit.lft, grant.unit.rght)
-        for act in acts:
-            tree.setdefault(act, []).append(node)
-    scope.tree = {act: _reduce(nodes) for act, nodes in tree.items()}
+    for act in Action.values:
+        nodes = scope_nodes(user, act)
+        if nodes:
+            scope.tree[act] = nodes
+        departments = department_scope(user, act)
+        if departments:
+            scope.departments[act] = set(departments)
+    scope.has_liaison = bool(scope.departments)
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
 
 def forget_supervision_scope(user) -> None:
+    forget_scope(user)
     if user is not None and hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def _nodes_q(nodes, unit_path: str) -> Q:
-    prefix = f"{unit_path}__" if unit_path else ""
-    q = Q(pk__in=[])
-    for n in nodes:
-        q |= Q(**{f"{prefix}tree_id": n.tree_id, f"{prefix}lft__gte": n.lft, f"{prefix}rght__lte": n.rght})
-    return q
-
-
 def scope_q_for(model, user, action: str = Action.VIEW) -> Q:
     """The Q selecting the rows of ``model`` that ``user`` may ``action``: tree part OR department part."""
-    nodes = scope_nodes(user, action)
-    if nodes is None:  # superuser
+    if scope_nodes(user, action) is None:  # superuser
         return Q()
-    if not nodes:
-        return Q(pk__in=[])
-    scope = supervision_scope(user)
-    if not scope.has_liaison:
-        return scope_q(user, action, model.scope_unit_path)  # the core primitive, unchanged
-    q = _nodes_q(scope.tree.get(str(action), ()), model.scope_unit_path)
+    q = scope_q(user, action, model.scope_unit_path)  # the core primitive (department roles excluded)
     dept_path = getattr(model, "scope_department_path", None)
-    departments = scope.departments.get(str(action))
+    departments = department_scope(user, action)
     if dept_path and departments:
         q |= Q(**{f"{dept_path}__in": sorted(departments)})
     return q
@@ -117,17 +91,10 @@ def scope_q_for(model, user, action: str = Action.VIEW) -> Q:
 
 def in_scope(user, action: str, *, unit, department_id=None) -> bool:
     """Python twin of ``scope_q_for`` for one record (its unit and its department, if any)."""
-    nodes = scope_nodes(user, action)
-    if nodes is None:
+    if unit_in_scope(user, action, unit):
         return True
-    if not nodes:
-        return False
-    scope = supervision_scope(user)
-    if not scope.has_liaison:
-        return unit_in_scope(user, action, unit)
-    if unit is not None and any(n.covers(unit.tree_id, unit.lft, unit.rght) for n in scope.tree.get(str(action), ())):
-        return True
-    return department_id is not None and department_id in scope.departments.get(str(action), set())
+    departments = department_scope(user, action)
+    return department_id is not None and (departments is None or department_id in departments)
 
 
 def liaison_departments(user, action: str = Action.VIEW) -> set[int]:

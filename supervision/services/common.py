@@ -28,11 +28,10 @@ SYSTEM = "system:cycle"  # actor_username of audit rows written by the periodic 
 
 def in_scope_fresh(actor, action: str, *, unit, department_id=None) -> bool:
     """Scope check for writes: the department part from the liaison grants, the tree part fresh from
-    the database (a concurrent tree write cannot grant or deny by stale ranges). A liaison grant
-    gives no tree scope here, exactly as in ``selectors.scope_q_for``."""
+    the database (a concurrent tree write cannot grant or deny by stale ranges)."""
     if department_id is not None and department_id in liaison_departments(actor, action):
         return True
-    return unit_in_scope(actor, action, unit, fresh=True, exclude_roles=(Role.DEPARTMENT_LIAISON,))
+    return unit_in_scope(actor, action, unit, fresh=True)  # department roles give no tree scope
 
 
 def require(actor, action: str, *, unit, department_id=None) -> None:
