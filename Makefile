@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The suite runs in parallel (pytest-xdist, one worker per core); `make test PYTEST_ARGS=-x` runs it serially.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test install migrate demo messages bench lock clean
 
