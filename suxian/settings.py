@@ -136,6 +136,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Cache: Redis in production (shared by all gunicorn workers: log-in throttles, sessions), a
+# per-process memory cache on the embedded default.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "TIMEOUT": 3600}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# With a shared cache, sessions live there (no database write per request for the idle timeout).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache" if CACHE_URL else "django.contrib.sessions.backends.db"
+)
+
 # Idle timeout: the session expires after SESSION_IDLE_SECONDS without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True

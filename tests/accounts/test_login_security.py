@@ -154,7 +154,8 @@ def test_failed_and_successful_logins_are_audited_with_ip(client, tree):
 
 
 @pytest.mark.django_db
-def test_idle_session_timeout(client, tree):
+def test_idle_session_timeout(client, tree, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # inspect the stored expiry
     age = settings.SESSION_COOKIE_AGE
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert 0 < age <= 8 * 3600
