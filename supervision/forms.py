@@ -146,6 +146,15 @@ class CaseFilterForm(forms.Form):
     overdue = forms.ChoiceField(label=_("Overdue"), required=False, choices=YES_NO)
     hard = forms.ChoiceField(label=_("Hard case"), required=False, choices=YES_NO)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # the departments of the user's own district, not the whole province
+            from org.selectors import outside_unit_choices
+
+            self.fields["department"].queryset = outside_unit_choices(
+                user=user, kind=OutsideUnitKind.DISTRICT_DEPARTMENT
+            )
+
     def filters(self) -> dict:
         d = self.cleaned_data
         return {"state": d.get("state") or None, "kind": d.get("kind") or None,

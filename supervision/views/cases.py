@@ -28,7 +28,7 @@ class CaseListView(View):
 
     def get(self, request):
         user = request.user
-        form = CaseFilterForm(request.GET or None)
+        form = CaseFilterForm(request.GET or None, user=user)
         unit = unit_from_form(form, user)
         if form.errors:
             qs = Case.objects.none()
