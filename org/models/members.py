@@ -109,7 +109,7 @@ class Member(TimeStampedModel):
     unchanged roster row costs one comparison.
     """
 
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
     id_number_hash = models.CharField(_("ID number hash"), max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
@@ -307,7 +307,7 @@ class PartTimeMember(TimeStampedModel):
     """兼职委员 (大工委): a person from an outside unit (member of ours or not) seated on a street or
     community committee for a term. Ending the seat sets ``term_to``."""
 
-    person_name = models.CharField(_("name"), max_length=64)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     member = models.ForeignKey(Member, verbose_name=_("member record"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="committee_seats")
     home_unit = models.ForeignKey("org.OutsideUnit", verbose_name=_("home unit"), on_delete=models.PROTECT,
