@@ -71,7 +71,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -170,6 +169,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 
+# The users work in Chinese: every page is zh-hans whatever the browser's Accept-Language says
+# (no LocaleMiddleware; English is the source language of the code and the catalogue).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
