@@ -61,3 +61,17 @@ def _axes_off_by_default(settings, request):
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_in_process(request, settings):
+    """Ordinary tests run Celery tasks in-process, as on the embedded default, even when the
+    environment names a broker (CI does). Tests of the real broker start real workers or talk to
+    Redis themselves (marked ``redis``), so nothing about the broker is mocked."""
+    from suxian.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.task_always_eager = saved

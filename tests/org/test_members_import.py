@@ -252,13 +252,20 @@ def test_command_process_exit_status(tree, tmp_path):
     from django.conf import settings
     from django.db import connection
 
-    if connection.vendor != "sqlite" or not settings.DATABASES["default"]["NAME"]:
-        pytest.skip("the subprocess needs a file database it can share")
+    import os
+    from urllib.parse import quote
+
+    env = dict(os.environ)
+    if connection.vendor == "postgresql":  # the process reads the test database
+        s = connection.settings_dict
+        env["DATABASE_URL"] = (f"postgres://{quote(s['USER'] or '')}@{s['HOST'] or '127.0.0.1'}:"
+                               f"{s['PORT'] or 5432}/{s['NAME']}")
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\xff\xfe\x00junk")
     proc = subprocess.run([sys.executable, "manage.py", "import_roster", str(bad), "--as", "nobody-here"],
-                          capture_output=True, cwd=settings.BASE_DIR, timeout=60)
-    assert proc.returncode == 1
+                          capture_output=True, cwd=settings.BASE_DIR, timeout=60, env=env)
+    assert proc.returncode == 1, proc.stderr[-500:]
+    assert b"nobody-here" in proc.stderr  # refused for the stated reason, not a crash
 
 
 def test_background_task_runs_the_same_import(tree):
@@ -285,8 +292,10 @@ def test_background_preview_keeps_the_file_until_confirmed(tree):
     assert bad.state == ImportState.REFUSED and not bad.file
 
 
-def test_broker_outage_gives_a_clear_error_and_no_upload(tree, settings):
+def test_broker_outage_gives_a_clear_error_and_no_upload(tree, settings, monkeypatch):
     """A real, unreachable broker (nothing listens on port 1): no mock of our own broker."""
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     from suxian.celery import app
     from org.tasks import ImportQueueUnavailable, roster_import_enqueue
 

@@ -66,8 +66,11 @@ def test_figures(tree, admin, letter, depts, make_case):
     assert s1["supervision.assigned_streets"] == 1 and s2["supervision.assigned_departments"] == 0
 
 
-def test_notification_survives_broker_outage(tree, admin, django_capture_on_commit_callbacks, caplog):
+def test_notification_survives_broker_outage(tree, admin, django_capture_on_commit_callbacks, caplog, monkeypatch):
     from suxian.celery import app
+
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
 
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_publish_retry",
                                       "broker_connection_timeout")}

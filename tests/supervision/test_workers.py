@@ -17,7 +17,11 @@ from core.testing import in_ci
 from supervision import services
 from supervision.models import CycleRun, DispatchSheet, VisitGap
 
-BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+# Celery lets a CELERY_BROKER_URL in the environment override ``Celery(broker=…)``, so the sender
+# and the workers use that one when it is set (CI sets it), else a test database of the local Redis.
+BROKER = (
+    os.environ.get("CELERY_TEST_BROKER_URL") or os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/14"
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
