@@ -20,6 +20,7 @@ from core.scoping import (
     get_object_for_user,
     scope_nodes,
     scope_q,
+    subtree_q,
     unit_in_scope,
 )
 
@@ -114,7 +115,7 @@ def visit_record_list(*, user, unit=None, cadre=None, date_from=None, date_to=No
                       needs_follow_up=None):
     qs = VisitRecord.objects.for_user(user, Action.VIEW).select_related("cadre", "place")
     if unit is not None:
-        qs = qs.filter(place__tree_id=unit.tree_id, place__lft__gte=unit.lft, place__rght__lte=unit.rght)
+        qs = qs.filter(subtree_q(unit, "place"))
     if cadre is not None:
         qs = qs.filter(cadre=cadre)
     if date_from:
@@ -142,7 +143,7 @@ def case_list(*, user, action: str = Action.VIEW, unit=None, state=None, kind=No
         "unit", "handler_unit", "handler_department"
     )
     if unit is not None:
-        qs = qs.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+        qs = qs.filter(subtree_q(unit, "unit"))
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state:
@@ -183,7 +184,7 @@ def case_counts(*, user, unit=None, today=None) -> dict:
     today = today or timezone.localdate()
     qs = Case.objects.for_user(user, Action.VIEW)
     if unit is not None:
-        qs = qs.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+        qs = qs.filter(subtree_q(unit, "unit"))
     return qs.aggregate(
         open=Count("id", filter=Q(state__in=OPEN_STATES)),
         overdue=Count("id", filter=Q(state__in=OPEN_STATES, due_on__lt=today)),
@@ -298,7 +299,7 @@ def interview_list(*, user, unit=None, department=None, period=None, period_from
 
 def _measure_filters(qs, unit, department, period, period_from, period_to):
     if unit is not None:  # the unit's subtree (department targets sit on the district root)
-        qs = qs.filter(unit__tree_id=unit.tree_id, unit__lft__gte=unit.lft, unit__rght__lte=unit.rght)
+        qs = qs.filter(subtree_q(unit, "unit"))
     if department is not None:
         qs = qs.filter(department=department)
     if period:

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.crypto import decrypt_pii
-from core.scoping import Action, get_object_for_user, scope_nodes, unit_in_scope
+from core.scoping import Action, get_object_for_user, scope_nodes, subtree_q, unit_in_scope
 
 from ..choices import Level, UnitKind
 from ..models import (
@@ -147,12 +147,12 @@ def member_counts(units: list[OrgUnit], *, current_only: bool = True) -> dict[in
             counts = {row[f"unit__{column}"]: row["n"] for row in rows}
             return {u.pk: counts.get(key(u), 0) for u in units}
     aggregates = {
-        f"u{u.pk}": Count("unit_id", filter=Q(unit__tree_id=u.tree_id, unit__lft__gte=u.lft, unit__rght__lte=u.rght))
+        f"u{u.pk}": Count("unit_id", filter=subtree_q(u, "unit"))
         for u in units
     }
     in_any = Q(pk__in=[])
     for u in units:
-        in_any |= Q(unit__tree_id=u.tree_id, unit__lft__gte=u.lft, unit__rght__lte=u.rght)
+        in_any |= subtree_q(u, "unit")
     result = base.filter(unit__isnull=False).filter(in_any).aggregate(**aggregates)
     return {u.pk: result[f"u{u.pk}"] for u in units}
 
@@ -168,7 +168,7 @@ def member_subtree_count(unit: OrgUnit, *, current_only: bool = True) -> int:
 def dual_registration_list(*, user, unit: OrgUnit | None = None, kind=None, current: bool = True):
     qs = DualRegistration.objects.for_user(user, Action.VIEW).select_related("member", "community")
     if unit is not None:
-        qs = qs.filter(community__tree_id=unit.tree_id, community__lft__gte=unit.lft, community__rght__lte=unit.rght)
+        qs = qs.filter(subtree_q(unit, "community"))
     if current:
         qs = qs.current()
     if kind:
@@ -179,7 +179,7 @@ def dual_registration_list(*, user, unit: OrgUnit | None = None, kind=None, curr
 def part_time_member_list(*, user, unit: OrgUnit | None = None, current: bool = True):
     qs = PartTimeMember.objects.for_user(user, Action.VIEW).select_related("seat", "home_unit", "member")
     if unit is not None:
-        qs = qs.filter(seat__tree_id=unit.tree_id, seat__lft__gte=unit.lft, seat__rght__lte=unit.rght)
+        qs = qs.filter(subtree_q(unit, "seat"))
     if current:
         qs = qs.current()
     return qs.order_by("seat__lft", "person_name", "pk")
@@ -204,7 +204,7 @@ def transfer_batch_list(*, user):
 # -- figures ----------------------------------------------------------------------------------------
 
 def _range(path: str, unit: OrgUnit) -> Q:
-    return Q(**{f"{path}__tree_id": unit.tree_id, f"{path}__lft__gte": unit.lft, f"{path}__rght__lte": unit.rght})
+    return subtree_q(unit, path)
 
 
 def member_figures(unit: OrgUnit) -> dict:
