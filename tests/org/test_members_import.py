@@ -260,6 +260,10 @@ def test_command_process_exit_status(tree, tmp_path):
         s = connection.settings_dict
         env["DATABASE_URL"] = (f"postgres://{quote(s['USER'] or '')}@{s['HOST'] or '127.0.0.1'}:"
                                f"{s['PORT'] or 5432}/{s['NAME']}")
+    else:  # the in-memory test database cannot be shared: give the process a migrated file of its own
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'command.sqlite3'}"
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], check=True, capture_output=True,
+                       cwd=settings.BASE_DIR, timeout=300, env=env)
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\xff\xfe\x00junk")
     proc = subprocess.run([sys.executable, "manage.py", "import_roster", str(bad), "--as", "nobody-here"],
