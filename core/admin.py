@@ -5,16 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
 from .models import AuditLog
-from .scoping import Action, ScopeDenied, has_any_scope, scope_q, unit_in_scope
-
-
-def _unit_of(obj, path: str):
-    target = obj
-    for part in path.split("__") if path else []:
-        target = getattr(target, part, None)
-        if target is None:
-            return None
-    return target
+from .scoping import Action, ScopeDenied, has_any_scope, scope_q, unit_in_scope, unit_of
 
 
 class ScopedAdminMixin:
@@ -34,7 +25,7 @@ class ScopedAdminMixin:
     def _obj_in_scope(self, request, obj, action):
         if obj is None:
             return has_any_scope(request.user, action)
-        return unit_in_scope(request.user, action, _unit_of(obj, self.model.scope_unit_path))
+        return unit_in_scope(request.user, action, unit_of(obj, self.model.scope_unit_path))
 
     # Permissions come from the role grants (roles in code), not from Django model permissions.
     def has_module_permission(self, request):

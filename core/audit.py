@@ -10,6 +10,7 @@ from django.db import models
 
 from .models import AuditLog
 from .request_context import current_ip
+from .scoping import unit_of
 
 # Field names whose values never go into the audit log in clear.
 SENSITIVE_FIELDS = {"password", "id_number_encrypted", "id_number_hash", "phone_encrypted", "key"}
@@ -50,23 +51,9 @@ def diff(before: dict | None, after: dict | None) -> tuple[dict | None, dict | N
 
 
 def _unit_of(obj, unit):
-    if unit is not None:
+    if unit is not None or obj is None:
         return unit
-    if obj is None:
-        return None
-    from org.models import OrgUnit
-
-    if isinstance(obj, OrgUnit):
-        return obj
-    path = getattr(type(obj), "scope_unit_path", None)
-    if not path:
-        return None
-    target = obj
-    for part in path.split("__"):
-        target = getattr(target, part, None)
-        if target is None:
-            return None
-    return target
+    return unit_of(obj)
 
 
 def record(

@@ -148,6 +148,20 @@ def scope_q(user, action: str, unit_path: str) -> Q:
     return q
 
 
+def unit_of(obj, path: str | None = None):
+    """The OrgUnit a scoped record belongs to, following its model's ``scope_unit_path`` (or ``path``);
+    an OrgUnit is its own unit. None when the path is unset or broken."""
+    path = getattr(type(obj), "scope_unit_path", None) if path is None else path
+    if path is None:
+        return None
+    target = obj
+    for part in path.split("__") if path else []:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target
+
+
 def unit_in_scope(user, action: str, unit: "OrgUnit | None", *, fresh: bool = False) -> bool:
     """Whether ``unit`` lies in ``user``'s scope for ``action``.
 

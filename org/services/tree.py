@@ -62,20 +62,11 @@ def _recheck(actor, action: str, unit_id: int) -> OrgUnit:
 
 
 def _set_ancestor_columns(unit: OrgUnit, parent: OrgUnit | None) -> None:
-    level = LEVEL_OF_KIND[unit.kind]
-    unit.street_anc_id = None
-    unit.community_anc_id = None
-    unit.compound_anc_id = None
-    if parent is not None:
-        unit.street_anc_id = parent.street_anc_id
-        unit.community_anc_id = parent.community_anc_id
-        unit.compound_anc_id = parent.compound_anc_id
-    if level == Level.STREET:
-        unit.street_anc = unit if unit.pk else None
-    elif level == Level.COMMUNITY:
-        unit.community_anc = unit if unit.pk else None
-    elif level == Level.COMPOUND:
-        unit.compound_anc = unit if unit.pk else None
+    """Inherit the parent's ancestor columns; the unit's own level is set by ``_fix_self_ancestor``
+    once the unit has a primary key."""
+    unit.street_anc_id = parent.street_anc_id if parent else None
+    unit.community_anc_id = parent.community_anc_id if parent else None
+    unit.compound_anc_id = parent.compound_anc_id if parent else None
 
 
 def _fix_self_ancestor(unit: OrgUnit) -> None:
