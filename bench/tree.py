@@ -21,6 +21,7 @@ after the first request, which is reported separately for the roll-up (first run
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -39,6 +40,9 @@ BENCH_ENV = dict(
     PII_ENCRYPTION_KEYS="bG9jYWwtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=", PII_HASH_KEY="local-dev-only-hash-key",
     ALLOWED_HOSTS="127.0.0.1,testserver", SECURE_COOKIES="0", STATIC_ROOT="/tmp/suxian_bench_static",
     LOG_LEVEL="ERROR",
+    # As deployed (docker-compose, .env.example): sessions and the cache in Redis. The cache holds sessions,
+    # throttles and log-in lock-outs only; no page or query result is cached.
+    CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
 )
 
 

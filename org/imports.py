@@ -79,6 +79,7 @@ from .models import (
     member_fingerprint,
 )
 from .services.members import normalize_phone, pii_fields_for_id, pii_fields_for_phone
+from .services.tally import tally_shift
 
 CHUNK = 2000
 MAX_REPORTED_ERRORS = 10000
@@ -604,6 +605,8 @@ def _process_chunk(chunk, present: set[str], ctx: _Context, dry_run: bool, resul
     new_members: list[dict] = []
     changed: list[Member] = []
     moved: list[tuple[int, int]] = []
+    counted_before: list[tuple] = []  # (unit_id, status) of changed members before and after the import
+    counted_after: list[tuple] = []
     today = ctx.today
     now = timezone.now()
     for p in parsed:
@@ -657,11 +660,15 @@ def _process_chunk(chunk, present: set[str], ctx: _Context, dry_run: bool, resul
         if member["unit_id"] != unit.pk:
             moved.append((obj.pk, unit.pk))
         changed.append(obj)
+        counted_before.append((member["unit_id"], member["status"]))
+        counted_after.append((unit.pk, merged["status"]))
 
     if dry_run or result.error_rows:
         return  # nothing is written once any row failed: the run rolls back anyway
     if new_members:
         _insert_new_members(new_members, today, now)
+        counted_after.extend((row["unit_id"], row["status"]) for row in new_members)
+    tally_shift(before=counted_before, after=counted_after)
     if changed:
         Member.objects.bulk_update(changed, _MEMBER_FIELDS + ["unit_id", "phone_encrypted", "phone_hash",
                                                              "phone_masked", "fingerprint", "updated_at"],

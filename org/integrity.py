@@ -44,3 +44,23 @@ def tree_problems(limit: int = 20) -> list[str]:
             if len(problems) >= limit:
                 return problems
     return problems
+
+
+def member_count_problems(limit: int = 20) -> list[str]:
+    """An empty list when every unit's counter of current members (``OrgUnit.direct_members``) equals the
+    number of its member rows with a current status. Two grouped reads."""
+    from django.db.models import Count
+
+    from .models import CURRENT_STATUSES, Member
+
+    actual = dict(Member.objects.filter(unit__isnull=False, status__in=CURRENT_STATUSES)
+                  .values_list("unit_id").annotate(n=Count("id")).order_by())
+    stored = dict(OrgUnit.objects.exclude(direct_members=0).values_list("pk", "direct_members"))
+    problems = []
+    for unit_id in sorted(set(actual) | set(stored)):
+        if actual.get(unit_id, 0) != stored.get(unit_id, 0):
+            problems.append(f"unit {unit_id}: {stored.get(unit_id, 0)} current members counted, "
+                            f"{actual.get(unit_id, 0)} in the member rows")
+            if len(problems) >= limit:
+                break
+    return problems

@@ -28,14 +28,6 @@ def _get_unit(request, pk, action: str = Action.VIEW) -> OrgUnit:
     return get_object_for_user(OrgUnit.objects.select_related("parent"), request.user, action, pk=pk)
 
 
-def _with_member_counts(units: list[OrgUnit]) -> list[OrgUnit]:
-    """Set ``member_count`` (cumulative, current members) on each unit: one query for the whole list."""
-    counts = selectors.member_counts(units)
-    for unit in units:
-        unit.member_count = counts.get(unit.pk, 0)
-    return units
-
-
 def _detail_url(unit: OrgUnit) -> str:
     return reverse("org:orgunit_detail", args=[unit.pk])
 
@@ -49,8 +41,8 @@ class OrgUnitTreeView(View):
         roots = selectors.scope_roots(user=request.user)
         for root in roots:
             root.counts = selectors.subtree_counts(root)
+            root.member_count = root.counts["members"]
             root.child_nodes = selectors.children_with_counts(root)
-        _with_member_counts(roots + [c for root in roots for c in root.child_nodes])
         return render(request, self.template_name, {"roots": roots, "q": ""})
 
 
@@ -59,7 +51,7 @@ class OrgUnitChildrenView(View):
 
     def get(self, request, pk):
         unit = _get_unit(request, pk)
-        ctx = {"unit": unit, "children": _with_member_counts(selectors.children_with_counts(unit))}
+        ctx = {"unit": unit, "children": selectors.children_with_counts(unit)}
         if request.htmx:
             return render(request, "org/_children.html", ctx)
         ctx["crumbs"] = selectors.breadcrumbs(user=request.user, unit=unit)
@@ -87,6 +79,7 @@ class OrgUnitDetailView(View):
         unit = _get_unit(request, pk)
         user = request.user
         nd_counts = selectors.new_domain_counts(unit)
+        counts = selectors.subtree_counts(unit)
         grids = []
         if unit.level == Level.COMMUNITY:
             today = timezone.localdate()
@@ -98,11 +91,11 @@ class OrgUnitDetailView(View):
         ctx = {
             "unit": unit,
             "crumbs": selectors.breadcrumbs(user=user, unit=unit),
-            "counts": selectors.subtree_counts(unit),
+            "counts": counts,
             "new_domain": [(kind.value, kind.label, nd_counts.get(kind.value, 0)) for kind in NewDomainKind],
             "new_domain_total": sum(nd_counts.values()),
-            "children": _with_member_counts(selectors.children_with_counts(unit)),
-            "member_count": selectors.member_subtree_count(unit),
+            "children": selectors.children_with_counts(unit),
+            "member_count": counts["members"],
             "grids": grids,
             "is_community": unit.level == Level.COMMUNITY,
             "can_add_child": can_change and unit.level < Level.BUILDING,

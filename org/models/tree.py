@@ -58,6 +58,14 @@ class OrgUnit(MPTTModel, TimeStampedModel):
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Current members (CURRENT_STATUSES) attached directly to this unit: a counter kept by the member
+    # services (``org.services.tally``) in the same transaction as every change of a member's unit or
+    # status, so that cumulative counts are a sum over the tree's ranges or ancestor columns instead of a
+    # scan of every member. Nobody types it in; a plain ``save()`` never writes it (see
+    # ``_get_user_field_names``); ``org.integrity.member_count_problems`` compares it with the member rows
+    # and ``manage.py recount_members`` rebuilds it from them.
+    direct_members = models.PositiveIntegerField(_("current members attached directly"), default=0,
+                                                  editable=False)
 
     objects = OrgUnitManager()
     scope_unit_path = ""
@@ -85,6 +93,7 @@ class OrgUnit(MPTTModel, TimeStampedModel):
             ),
             models.CheckConstraint(name="orgunit_code_not_blank", condition=~Q(code="")),
             models.CheckConstraint(name="orgunit_mptt_range", condition=Q(rght__gt=F("lft"))),
+            models.CheckConstraint(name="orgunit_direct_members_not_negative", condition=Q(direct_members__gte=0)),
         ]
         indexes = [
             models.Index(fields=["tree_id", "lft", "rght"], name="orgunit_range"),
@@ -93,6 +102,12 @@ class OrgUnit(MPTTModel, TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def _get_user_field_names(self):
+        """The fields a plain ``save()`` of an existing unit writes (django-mptt leaves out the tree fields
+        so that a stale instance cannot undo a concurrent tree write). The member counter is left out
+        for the same reason: only ``org.services.tally`` moves it, relative to the committed value."""
+        return [name for name in super()._get_user_field_names() if name != "direct_members"]
 
     # -- derived -------------------------------------------------------------------------------
     @property

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.crypto import decrypt_pii
@@ -128,32 +128,38 @@ def member_display(members, *, user, reveal: bool = False) -> list:
 def member_counts(units: list[OrgUnit], *, current_only: bool = True) -> dict[int, int]:
     """Cumulative member counts (the unit's subtree, itself included) for each of ``units``. One query.
 
-    Units of one level group by the column that names their subtree at that level: ``tree_id`` for
-    districts (one tree per district), the ancestor column for streets/communities/compounds (like
-    ``children_with_counts``), the unit itself for buildings (leaves). A mixed list is counted with one
-    conditional aggregate per unit, the scan restricted to the union of their MPTT ranges; still one query.
+    Current members are summed from the per-unit counters the member services keep (``OrgUnit.direct_members``),
+    over unit rows; ``current_only=False`` counts member rows instead. Units of one level group by the
+    column that names their subtree at that level: ``tree_id`` for districts (one tree per district), the
+    ancestor column for streets/communities/compounds (like ``children_with_counts``), the unit itself for
+    buildings (leaves). A mixed list is counted with one conditional aggregate per unit, the scan restricted
+    to the union of their MPTT ranges; still one query.
     """
     if not units:
         return {}
-    base = Member.objects.current() if current_only else Member.objects.all()
+    if current_only:
+        base, prefix, measure = OrgUnit.objects.all(), "", Sum("direct_members", default=0)
+    else:
+        base, prefix, measure = Member.objects.filter(unit__isnull=False), "unit__", Count("*")
     levels = {u.level for u in units}
     if len(levels) == 1:
         level = next(iter(levels))
-        column = _MEMBER_GROUP_COLUMN.get(level)
+        column = prefix + _MEMBER_GROUP_COLUMN[level]
         key = (lambda u: u.tree_id) if level == Level.DISTRICT else (lambda u: u.pk)
-        if column is not None:
-            rows = (base.filter(**{f"unit__{column}__in": sorted({key(u) for u in units})})
-                    .values(f"unit__{column}").annotate(n=Count("*")).order_by())
-            counts = {row[f"unit__{column}"]: row["n"] for row in rows}
-            return {u.pk: counts.get(key(u), 0) for u in units}
-    aggregates = {
-        f"u{u.pk}": Count("unit_id", filter=subtree_q(u, "unit"))
-        for u in units
-    }
+        rows = (base.filter(**{f"{column}__in": sorted({key(u) for u in units})})
+                .values(column).annotate(n=measure).order_by())
+        counts = {row[column]: row["n"] for row in rows}
+        return {u.pk: counts.get(key(u), 0) for u in units}
+    path = prefix.removesuffix("__")
+    if current_only:
+        aggregates = {f"u{u.pk}": Sum("direct_members", filter=subtree_q(u), default=0)
+                      for u in units}
+    else:
+        aggregates = {f"u{u.pk}": Count("unit_id", filter=subtree_q(u, path)) for u in units}
     in_any = Q(pk__in=[])
     for u in units:
-        in_any |= subtree_q(u, "unit")
-    result = base.filter(unit__isnull=False).filter(in_any).aggregate(**aggregates)
+        in_any |= subtree_q(u, path)
+    result = base.filter(in_any).aggregate(**aggregates)
     return {u.pk: result[f"u{u.pk}"] for u in units}
 
 

@@ -19,7 +19,7 @@ from core.scoping import Action, scope_nodes
 from ..choices import Level, UnitKind
 from ..models import Member, OrgUnit
 from ..models.members import CURRENT_STATUSES
-from .tree import _empty_counts, _fold, finish_counts
+from .tree import _UNIT_AGGREGATES, _empty_counts, _fold, finish_counts
 
 __all__ = ["org_rollup"]
 
@@ -87,28 +87,31 @@ def _grouped_postgres(levels, scope_where, scope_params, statuses) -> dict:
     kinds = [kind.value for kind in UnitKind]
     per_kind = ", ".join(f"COUNT(*) FILTER (WHERE u.kind = '{k}') AS k_{k}" for k in kinds)
     sums = ", ".join(f"SUM(k_{k})::bigint" for k in kinds)
-    if statuses is None:
-        member_filter, member_params = "", []
-    else:
-        member_filter, member_params = "AND m.status = ANY(%s)", [statuses]
     unscoped = scope_where == "TRUE"
-    if not unscoped:  # a scoped user: count only the members of units in scope
-        member_filter += f" AND m.unit_id IN (SELECT u.id FROM {unit_table} u WHERE {scope_where})"
-        member_params = member_params + scope_params
-    # Two stages: members counted per unit (an index-only scan of member(unit_id, status), already in
-    # unit order), joined to the units and grouped by their ancestor tuple (one row per community and
-    # above), with one column per kind; then GROUPING SETS over those ~20,000 rows for a province.
+    from_counters = statuses is not None and list(statuses) == list(CURRENT_STATUSES)
+    member_params: list = []
+    if from_counters:  # current members: the per-unit counters the member services keep, on the unit rows
+        members_sql, join_sql = "SUM(u.direct_members)", ""
+    else:  # every member row (or other statuses): count them per unit (an index-only scan)
+        member_filter = ""
+        if statuses is not None:
+            member_filter, member_params = "AND m.status = ANY(%s)", [list(statuses)]
+        if not unscoped:  # a scoped user: count only the members of units in scope
+            member_filter += f" AND m.unit_id IN (SELECT u.id FROM {unit_table} u WHERE {scope_where})"
+            member_params = member_params + scope_params
+        members_sql = "COALESCE(SUM(p.n), 0)"
+        join_sql = (f"LEFT JOIN (SELECT m.unit_id, COUNT(*) AS n FROM {member_table} m "
+                    f"WHERE m.unit_id IS NOT NULL {member_filter} GROUP BY m.unit_id) p ON p.unit_id = u.id")
+    # Two stages: the units in scope (with their members) grouped by their ancestor tuple (one row per
+    # community and above), with one column per kind; then GROUPING SETS over those ~20,000 rows for a
+    # province.
     sql = f"""
-        WITH per_unit AS (
-            SELECT m.unit_id, COUNT(*) AS n FROM {member_table} m
-             WHERE m.unit_id IS NOT NULL {member_filter}
-             GROUP BY m.unit_id
-        ), per_ancestors AS (
+        WITH per_ancestors AS (
             SELECT {inner_keys}, {per_kind},
                    COUNT(*) FILTER (WHERE u.kind = '{UnitKind.COMPOUND.value}' AND u.party_org_type <> '') AS compound_party,
                    COUNT(*) FILTER (WHERE u.kind = '{UnitKind.BUILDING.value}' AND u.party_org_type <> '') AS building_party,
-                   COALESCE(SUM(p.n), 0) AS members
-              FROM {unit_table} u LEFT JOIN per_unit p ON p.unit_id = u.id
+                   {members_sql} AS members
+              FROM {unit_table} u {join_sql}
              WHERE {scope_where}
              GROUP BY {inner_keys}
         )
@@ -124,12 +127,12 @@ def _grouped_postgres(levels, scope_where, scope_params, statuses) -> dict:
     bit_level = {((1 << width) - 1) ^ (1 << (width - 1 - i)): level for i, level in enumerate(levels)}
     with transaction.atomic(), connection.cursor() as cur:
         # Only for this transaction: the hash tables need ~60 MB at province scale (the default 4 MB
-        # work_mem spills them to disk); JIT compilation costs more than it saves here; and for the whole
-        # forest a serial merge join of the per-unit counts (in unit order) with the units' primary key
-        # measured ~25% faster than the parallel hash plan the planner prefers.
+        # work_mem spills them to disk), and JIT compilation costs more than it saves here.
         cur.execute("SET LOCAL work_mem = '64MB'")
         cur.execute("SET LOCAL jit = off")
-        if unscoped:
+        if unscoped and not from_counters:
+            # The whole forest counted from member rows: a serial merge join of the per-unit counts (in
+            # unit order) with the units' primary key measured ~25% faster than the parallel hash plan.
             cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cur.execute("SET LOCAL enable_hashjoin = off")
         cur.execute(sql, member_params + scope_params)
@@ -147,22 +150,29 @@ def _grouped_postgres(levels, scope_where, scope_params, statuses) -> dict:
 
 
 def _grouped_portable(units, statuses) -> dict:
-    """Fallback without GROUPING SETS: one GROUP BY per level on the ancestor column (or tree_id)."""
-    from django.db.models import Count, Q
+    """Fallback without GROUPING SETS: one GROUP BY per level on the ancestor column (or tree_id), the
+    current members summed from the per-unit counters in the same query (other statuses: one more)."""
+    from django.db.models import Count
 
     grouped: dict[tuple[int, int], list] = defaultdict(lambda: [_empty_counts(), 0])
     by_level: dict[int, list[int]] = defaultdict(list)
     for u in units:
         by_level[u["level"]].append(u["tree_id"] if u["level"] == Level.DISTRICT else u["id"])
+    from_counters = statuses is not None and list(statuses) == list(CURRENT_STATUSES)
     base = Member.objects.filter(unit__isnull=False)
     if statuses is not None:
         base = base.filter(status__in=statuses)
     for level, keys in by_level.items():
         col = "tree_id" if level == Level.DISTRICT else _KEY_COLUMN[level].removesuffix("_id")
         rows = (OrgUnit.objects.filter(**{f"{col}__in": keys}).values(col, "kind")
-                .annotate(n=Count("id"), with_party=Count("id", filter=~Q(party_org_type=""))).order_by())
+                .annotate(**_UNIT_AGGREGATES).order_by())
         for row in rows:
-            _fold(grouped[(level, row[col])][0], row["kind"], row["n"], row["with_party"])
-        for row in base.filter(**{f"unit__{col}__in": keys}).values(f"unit__{col}").annotate(n=Count("id")).order_by():
-            grouped[(level, row[f"unit__{col}"])][1] += row["n"]
+            counts = grouped[(level, row[col])][0]
+            _fold(counts, row["kind"], row["n"], row["with_party"], row["members"])
+            if from_counters:
+                grouped[(level, row[col])][1] += row["members"]
+        if not from_counters:
+            for row in (base.filter(**{f"unit__{col}__in": keys}).values(f"unit__{col}")
+                        .annotate(n=Count("id")).order_by()):
+                grouped[(level, row[f"unit__{col}"])][1] += row["n"]
     return {k: (v[0], v[1]) for k, v in grouped.items()}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from core.scoping import Action, get_object_for_user, scope_nodes, subtree_q
 
@@ -45,12 +45,22 @@ def scope_roots(*, user) -> list[OrgUnit]:
 
 def _empty_counts() -> dict:
     counts = {kind.value: 0 for kind in UnitKind}
-    counts.update(compound_party_orgs=0, building_party_groups=0)
+    counts.update(compound_party_orgs=0, building_party_groups=0, members=0)
     return counts
 
 
-def _fold(counts: dict, kind: str, n: int, with_party: int) -> None:
+# Per group of units: how many, how many with a party organisation, and their current members (the
+# counters on the unit rows kept by the member services, ``OrgUnit.direct_members``).
+_UNIT_AGGREGATES = dict(
+    n=Count("id"),
+    with_party=Count("id", filter=~Q(party_org_type="")),
+    members=Sum("direct_members", default=0),
+)
+
+
+def _fold(counts: dict, kind: str, n: int, with_party: int, members: int = 0) -> None:
     counts[kind] = counts.get(kind, 0) + n
+    counts["members"] += members or 0
     if kind == UnitKind.COMPOUND:
         counts["compound_party_orgs"] += with_party
     elif kind == UnitKind.BUILDING:
@@ -70,16 +80,13 @@ def finish_counts(counts: dict) -> dict:
 
 
 def subtree_counts(unit: OrgUnit, include_self: bool = True) -> dict:
-    """Cumulative counts by kind in ``unit``'s subtree, with party-organisation coverage. One query."""
+    """Cumulative counts by kind in ``unit``'s subtree, with party-organisation coverage and ``members``
+    (current members). One query over the subtree's range."""
     counts = _empty_counts()
-    rows = (
-        OrgUnit.objects.subtree_of(unit, include_self=include_self)
-        .values("kind")
-        .annotate(n=Count("id"), with_party=Count("id", filter=~Q(party_org_type="")))
-        .order_by()
-    )
+    rows = OrgUnit.objects.subtree_of(unit, include_self=include_self).values("kind").annotate(
+        **_UNIT_AGGREGATES).order_by()
     for row in rows:
-        _fold(counts, row["kind"], row["n"], row["with_party"])
+        _fold(counts, row["kind"], row["n"], row["with_party"], row["members"])
     return finish_counts(counts)
 
 
@@ -99,28 +106,25 @@ def new_domain_counts(unit: OrgUnit) -> dict:
 
 
 def children_with_counts(unit: OrgUnit) -> list[OrgUnit]:
-    """``unit``'s children, each with ``.counts`` (cumulative, self included). Two queries whatever
-    the tree's size: the children, and one GROUP BY over the ancestor column of the children's level."""
+    """``unit``'s children, each with ``.counts`` (cumulative, self included, members too) and
+    ``.member_count``. Two queries whatever the tree's size: the children, and one GROUP BY over the
+    ancestor column of the children's level (for buildings, the leaves, the children themselves)."""
     children = list(unit.get_children().order_by("code"))
     if not children:
         return children
-    child_level = unit.level + 1
-    column = ANCESTOR_COLUMN.get(child_level)
+    column = ANCESTOR_COLUMN.get(unit.level + 1, "id")
+    rows = (
+        OrgUnit.objects.filter(**{f"{column}__in": [c.pk for c in children]})
+        .values(column, "kind")
+        .annotate(**_UNIT_AGGREGATES)
+        .order_by()
+    )
     by_child: dict[int, dict] = defaultdict(_empty_counts)
-    if column is None:  # buildings: no descendants
-        for child in children:
-            _fold(by_child[child.pk], child.kind, 1, 1 if child.party_org_type else 0)
-    else:
-        rows = (
-            OrgUnit.objects.filter(**{f"{column}__in": [c.pk for c in children]})
-            .values(column, "kind")
-            .annotate(n=Count("id"), with_party=Count("id", filter=~Q(party_org_type="")))
-            .order_by()
-        )
-        for row in rows:
-            _fold(by_child[row[column]], row["kind"], row["n"], row["with_party"])
+    for row in rows:
+        _fold(by_child[row[column]], row["kind"], row["n"], row["with_party"], row["members"])
     for child in children:
         child.counts = finish_counts(by_child[child.pk])
+        child.member_count = child.counts["members"]
     return children
 
 

@@ -36,6 +36,7 @@ from core.models import AuditLog
 from core.scoping import Action, ScopeDenied, require_scope, unit_in_scope
 
 from ..choices import LEVEL_OF_KIND, Level
+from .tally import tally_shift
 from ..models import (
     DualRegistration,
     Member,
@@ -227,6 +228,7 @@ def member_create(
     member.fingerprint = member.compute_fingerprint()
     member.full_clean()
     member.save()
+    tally_shift(after=[(member.unit_id, member.status)])
     if unit is not None:
         _open_membership(member, unit, started_on or timezone.localdate(), reason)
     member = _recheck_member(actor, Action.CHANGE, member.pk)
@@ -243,6 +245,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
     member = _lock_member(member)
     _require(actor, Action.CHANGE, _member_scope_unit(member))
     before = member_snapshot(member)
+    counted_before = (member.unit_id, member.status)
     fields: set[str] = set()
     if "id_number" in changes:
         try:
@@ -271,6 +274,7 @@ def member_update(*, actor, member: Member, **changes) -> Member:
     member.fingerprint = member.compute_fingerprint()
     member.full_clean()
     member.save(update_fields=sorted(fields | {"fingerprint", "updated_at"}))
+    tally_shift(before=[counted_before], after=[(member.unit_id, member.status)])
     member = _recheck_member(actor, Action.CHANGE, member.pk)
     audit_write(actor=actor, action="member.update", obj=member, before=before, after=member_snapshot(member))
     return member
@@ -313,10 +317,12 @@ def membership_change(*, actor, member: Member, unit: OrgUnit, started_on=None,
     day = started_on or timezone.localdate()
     _close_membership(member, day, reason)
     _open_membership(member, unit, day, reason, note)
+    counted_before = (member.unit_id, member.status)
     member.unit = unit
     member.outside_unit = None
     member.fingerprint = member.compute_fingerprint()
     member.save(update_fields=["unit", "outside_unit", "fingerprint", "updated_at"])
+    tally_shift(before=[counted_before], after=[(member.unit_id, member.status)])
     member = _recheck_member(actor, Action.MOVE, member.pk)
     audit_write(actor=actor, action="membership.change", obj=member, before=before, after=member_snapshot(member))
     return member
@@ -362,6 +368,7 @@ def member_bulk_create(*, actor, specs: list[dict], started_on=None,
     ):
         raise ValidationError(_("A member with this ID number is already registered."), code="duplicate")
     Member.objects.bulk_create(members, batch_size=1000)
+    tally_shift(after=[(m.unit_id, m.status) for m in members])
     Membership.objects.bulk_create(
         [Membership(member_id=m.pk, unit_id=m.unit_id, started_on=day, reason=reason) for m in members if m.unit_id],
         batch_size=1000)
@@ -577,10 +584,12 @@ def transfer_complete(*, actor, transfer: Transfer, completed_on=None) -> Transf
     reason = MembershipReason.BATCH_TRANSFER if transfer.batch_id else MembershipReason.TRANSFER
     _close_membership(member, day, reason)
     _open_membership(member, to_unit, day, reason, note=transfer.letter_no)
+    counted_before = (member.unit_id, member.status)
     member.unit = to_unit
     member.outside_unit = None
     member.fingerprint = member.compute_fingerprint()
     member.save(update_fields=["unit", "outside_unit", "fingerprint", "updated_at"])
+    tally_shift(before=[counted_before], after=[(member.unit_id, member.status)])
     transfer.state = TransferState.COMPLETED
     transfer.completed_on = day
     transfer.save(update_fields=["state", "completed_on", "updated_at"])
@@ -757,6 +766,7 @@ def transfer_batch_complete(*, actor, batch: TransferBatch, completed_on=None) -
             events.append(TransferEvent(transfer=t, actor=actor_or_none, at=now,
                                         from_state=TransferState.APPROVED, to_state=TransferState.COMPLETED))
         Member.objects.bulk_update(list(members.values()), ["unit", "outside_unit", "fingerprint", "updated_at"])
+        tally_shift(after=[(m.unit_id, m.status) for m in members.values()])  # held outside before: not counted
         Membership.objects.bulk_create(memberships)
         Transfer.objects.filter(pk__in=ids).update(state=TransferState.COMPLETED, completed_on=day, updated_at=now)
         TransferEvent.objects.bulk_create(events)
