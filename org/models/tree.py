@@ -98,6 +98,13 @@ class OrgUnit(MPTTModel, TimeStampedModel):
         indexes = [
             models.Index(fields=["tree_id", "lft", "rght"], name="orgunit_range"),
             models.Index(fields=["kind"], name="orgunit_kind"),
+            # The units of some levels in tree order (the cockpit's roll-up lists every district, street
+            # and community: 19,400 of 615,000 rows in a province).
+            models.Index(fields=["level", "tree_id", "lft"], name="orgunit_level"),
+            # The roll-up groups every unit by its ancestor columns: on PostgreSQL an index-only scan of
+            # this covering index, already in group order, instead of reading the wide unit rows.
+            models.Index(fields=["tree_id", "street_anc", "community_anc"], name="orgunit_rollup",
+                         include=["kind", "party_org_type", "direct_members"]),
         ]
 
     def __str__(self):
