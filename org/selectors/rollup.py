@@ -130,7 +130,11 @@ def _grouped_postgres(levels, scope_where, scope_params, statuses) -> dict:
         # work_mem spills them to disk), and JIT compilation costs more than it saves here.
         cur.execute("SET LOCAL work_mem = '64MB'")
         cur.execute("SET LOCAL jit = off")
-        if unscoped and not from_counters:
+        if unscoped and from_counters:
+            # The whole forest: every unit row (an index-only scan of ``orgunit_rollup``) split over
+            # parallel workers, which web requests do not get by default (settings.DATABASES).
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 2")
+        elif unscoped:
             # The whole forest counted from member rows: a serial merge join of the per-unit counts (in
             # unit order) with the units' primary key measured ~25% faster than the parallel hash plan.
             cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
