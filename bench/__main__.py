@@ -156,10 +156,10 @@ def table(report: dict) -> str:
         lines.append(f"| same member roll-up, one MPTT range-join query | – | {rj['seconds']} s |")
     mx = _get(h, "mixed", default={})
     if isinstance(mx, dict) and mx:
-        visit = _get(mx, "by_action", "visit_create_service", default={})
+        visit = _get(mx, "by_action", "visit_create", default={})
         lines.append(f"| HTTP mixed: {mx['users']} users, think {mx['think_mean_s']} s, {mx['duration_s']} s | "
                      f"0 errors | {mx['requests_per_s']} req/s, median {mx['http']['median_ms']} ms, p95 "
-                     f"{mx['http']['p95_ms']} ms, {mx['errors']} errors; visit creation (service) "
+                     f"{mx['http']['p95_ms']} ms, {mx['errors']} errors; visit form posts "
                      f"{_get(visit, 'n')} × median {_get(visit, 'median_ms')} ms |")
     cl = _get(h, "closed_loop", default={})
     if isinstance(cl, dict) and cl:

@@ -6,10 +6,9 @@ only) on the bench database, then:
 1. **mixed run**: ``--users`` (50) simulated users, each a persona of a random district (district admin,
    street secretary or community cadre) with its own logged-in session, for ``--duration`` seconds, with
    exponential think time (mean ``--think`` s, default 5: a person reading a page) between actions: unit pages in the persona's scope, the member
-   list filtered to a unit in scope, the case list (when a case-list page exists; else left out and
-   reported), and visit creation (through the visit form/API when one exists; else, since supervision has
-   no views yet, through ``supervision.services.visit_record_create`` called by the load driver on the same
-   database, timed the same way and reported separately as ``visit_create_service``);
+   list filtered to a unit in scope, the case list, and visit creation the way a secretary does it on a
+   phone: open the visit form (``visit_form``, a GET) and post it (``visit_create``, a POST with the CSRF
+   token, answered by a redirect); district admins do not record visits;
 2. **closed-loop run**: 20 connections without think time (``wrk`` with a Lua script when installed, else
    20 Python threads) over the GET mix, for the goal "p95 < 200 ms at 20 connections, ≥ 150 req/s, 0 errors".
 
@@ -25,6 +24,7 @@ import os
 import random
 import shutil
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -177,7 +177,7 @@ def personas(n_users: int, rng: random.Random) -> list[dict]:
         grant = rng.choice(grants)
         root = grant.unit
         units = list(OrgUnit.objects.filter(tree_id=tree_id, lft__gte=root.lft, rght__lte=root.rght, level__lte=3)
-                     .values_list("pk", "code", "level"))
+                     .order_by("lft").values_list("pk", "code", "level"))
         page_units = rng.sample(units, k=min(40, len(units)))
         list_units = [u for u in units if u[2] <= 2] or units
         paths = {"unit_page": [reverse("org:orgunit_detail", args=[pk]) for pk, _c, _l in page_units]}
@@ -185,9 +185,13 @@ def personas(n_users: int, rng: random.Random) -> list[dict]:
             paths["member_list"] = [f"{member_url}?unit={code}" for _pk, code, _l in rng.sample(list_units, k=min(10, len(list_units)))]
         if case_url:
             paths["case_list"] = [case_url]
-        places = [pk for pk, _c, level in units if level >= 2]
-        out.append({"user": grant.user, "kind": kind, "paths": paths, "cookie": make_session(grant.user),
-                    "places": places[:50]})
+        # Visits: street secretaries and community cadres, at communities and compounds among the first
+        # places the form offers (it lists the scope's communities, compounds and buildings in tree order).
+        places = [pk for pk, _c, level in units if level >= 2][:20] if kind != "district" else []
+        csrf = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32))
+        out.append({"user": grant.user, "kind": kind, "paths": paths, "places": places, "csrf": csrf,
+                    "cookie": f"{make_session(grant.user)}; csrftoken={csrf}",
+                    "visit_url": reverse("supervision:visit_create")})
     return out, {"member_list": member_url, "case_list": case_url}
 
 
@@ -224,44 +228,55 @@ class Recorder:
                     self.error_samples.append(f"{action}: {detail}")
 
 
-def visit_via_service(persona: dict, rng: random.Random) -> tuple[bool, float, str]:
+def http_post_form(path: str, cookie: str, fields: dict) -> tuple[int, float]:
+    """POST a urlencoded form; the CSRF token is the persona's ``csrftoken`` cookie value."""
+    from urllib.parse import urlencode
+
+    body = urlencode(fields).encode()
+    t0 = time.perf_counter()
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    try:
+        conn.request("POST", path, body=body, headers={
+            "Cookie": cookie, "Host": HOST, "Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        conn.close()
+    return status, time.perf_counter() - t0
+
+
+def visit_via_form(persona: dict, rng: random.Random, rec: "Recorder") -> None:
+    """Open the visit form, then post one visit to a place in the persona's scope (302 = recorded)."""
     import datetime as dt
 
-    from django.db import close_old_connections
-    from django.utils import timezone
-
-    from org.models import OrgUnit
-    from supervision.services import visit_record_create
-
-    close_old_connections()
-    t0 = time.perf_counter()
-    try:
-        place = OrgUnit.objects.get(pk=rng.choice(persona["places"]))
-        visit_record_create(actor=persona["user"], place=place, visited_on=timezone.localdate() - dt.timedelta(days=1),
-                            heard="楼道灯不亮（压测）", category="infrastructure", households="3户", households_count=3)
-        return True, time.perf_counter() - t0, ""
-    except Exception as exc:  # counted as an error, with its type
-        return False, time.perf_counter() - t0, repr(exc)[:200]
+    status, elapsed = http_get(persona["visit_url"], persona["cookie"])
+    rec.add("visit_form", elapsed, status == 200, f"{status} {persona['visit_url']}")
+    fields = {"csrfmiddlewaretoken": persona["csrf"], "place": rng.choice(persona["places"]),
+              "visited_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(), "households": "3-201, 3-202",
+              "households_count": 2, "heard": "楼道灯不亮（压测）", "category": "infrastructure"}
+    status, elapsed = http_post_form(persona["visit_url"], persona["cookie"], fields)
+    rec.add("visit_create", elapsed, status == 302, f"{status} POST {persona['visit_url']}")
 
 
 def mixed_run(people: list[dict], duration: float, think: float, seed: int) -> dict:
     rec = Recorder()
     deadline = time.time() + duration
-    weights = {"unit_page": 50, "member_list": 20, "case_list": 15, "visit_create_service": 15}
+    weights = {"unit_page": 50, "member_list": 20, "case_list": 15, "visit_create": 15}
 
     def user_loop(i: int, persona: dict):
         from django.db import connection
 
         rng = random.Random(seed * 1000 + i)
         time.sleep(rng.random() * think)  # spread the start
-        actions = [a for a in weights if a in persona["paths"] or (a == "visit_create_service"
-                                                                  and persona["kind"] != "district")]
+        actions = [a for a in weights if a in persona["paths"] or (a == "visit_create" and persona["places"])]
         w = [weights[a] for a in actions]
         while time.time() < deadline:
             action = rng.choices(actions, weights=w)[0]
-            if action == "visit_create_service":
-                ok, elapsed, detail = visit_via_service(persona, rng)
-                rec.add(action, elapsed, ok, detail)
+            if action == "visit_create":
+                visit_via_form(persona, rng, rec)
             else:
                 path = rng.choice(persona["paths"][action])
                 status, elapsed = http_get(path, persona["cookie"])
@@ -276,7 +291,7 @@ def mixed_run(people: list[dict], duration: float, think: float, seed: int) -> d
     for t in threads:
         t.join(duration + 120)
     wall = time.perf_counter() - t0
-    all_http = [s for a, v in rec.times.items() if a != "visit_create_service" for s in v]
+    all_http = [s for v in rec.times.values() for s in v]
     out = {"users": len(people), "duration_s": round(wall, 1), "think_mean_s": think,
            "requests": len(all_http), "requests_per_s": round(len(all_http) / wall, 1),
            "http": summary_ms(all_http), "errors": sum(rec.errors.values()), "error_samples": rec.error_samples,
@@ -354,7 +369,7 @@ def run(scale: int, database: str | None = None, users: int = 50, duration: floa
         for kind in exclude:
             persona["paths"].pop(kind, None)
     print(f"bench.http_load on {dbname}: {users} personas; member list page: {found['member_list'] or 'none'}; "
-          f"case list page: {found['case_list'] or 'none (left out of the mix)'}; visits: via the service",
+          f"case list page: {found['case_list'] or 'none (left out of the mix)'}; visits: through the visit form",
           flush=True)
     proc = start_gunicorn(dbname)
     result = {"scale": scale, "database": dbname, "server": "gunicorn, 2 sync workers, DEBUG=0",
