@@ -52,7 +52,7 @@ _CACHE_ATTR = "_suxian_scope_cache"
 
 
 def active_grants(user):
-    """The user's grants valid today, with their units."""
+    """The user's grants valid today, with their units, in tree order."""
     from accounts.models import RoleGrant
 
     today = timezone.localdate()
@@ -60,6 +60,7 @@ def active_grants(user):
         RoleGrant.objects.filter(user_id=user.pk, valid_from__lte=today)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .select_related("unit")
+        .order_by("unit__tree_id", "unit__lft", "pk")
     )
 
 
@@ -103,7 +104,8 @@ def _scope_cache(user):
 
         by_action: dict[str, list[ScopeNode]] = {}
         departments: dict[str, set[int]] = {}
-        for grant in active_grants(user):
+        grants = tuple(active_grants(user))
+        for grant in grants:
             if grant.role in DEPARTMENT_ROLES:
                 if grant.department_id:
                     for act in actions_for(grant.role):
@@ -116,13 +118,22 @@ def _scope_cache(user):
         cache = (
             {act: _reduce(nodes) for act, nodes in by_action.items()},
             {act: frozenset(ids) for act, ids in departments.items()},
+            grants,
         )
         setattr(user, _CACHE_ATTR, cache)
     return cache
 
 
+def cached_grants(user) -> tuple:
+    """The user's grants valid today with their units, in tree order: the very rows the scope was built
+    from, loaded once per request with it (``forget_scope`` drops them too)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ()
+    return _scope_cache(user)[2]
+
+
 def forget_scope(user) -> None:
-    """Drop the cached scope (after grants or the tree changed)."""
+    """Drop the cached scope and grants (after grants or the tree changed)."""
     if user is not None and hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 

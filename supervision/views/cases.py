@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.scoping import Action
+from core.templatetags.rows import label_rows
 from org.choices import Level
 
 from .. import selectors, services
@@ -35,7 +36,9 @@ class CaseListView(View):
         else:
             filters = form.filters() if form.is_bound else {}
             qs = selectors.case_list(user=user, unit=unit, **filters)
-        ctx = {"form": form, "page": page_of(request, qs), "unit": unit, "base_url": reverse("supervision:case_list"),
+        page = page_of(request, qs)
+        label_rows(page.object_list, Case, "priority", "kind", "category", "level", "state")
+        ctx = {"form": form, "page": page, "unit": unit, "base_url": reverse("supervision:case_list"),
                "counts": selectors.case_counts(user=user, unit=unit),
                "can_register": has_tree_scope(user, Action.RECORD)}
         return render(request, self.template_name, ctx)
