@@ -170,7 +170,7 @@ class CaseFilterForm(forms.Form):
             from org.selectors import outside_unit_choices
 
             queryset = outside_unit_choices(user=user, kind=OutsideUnitKind.DISTRICT_DEPARTMENT)
-        department.queryset = queryset
+        department.queryset = queryset.only("name")  # the options show the name only
 
     def filters(self) -> dict:
         d = self.cleaned_data
