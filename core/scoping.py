@@ -159,6 +159,48 @@ def scope_q(user, action: str, unit_path: str) -> Q:
     return q
 
 
+def scope_ids_q(user, action: str, unit_path: str) -> Q:
+    """``scope_q`` for list pages of records whose unit is a foreign key (``unit_path`` non-empty), shaped
+    for PostgreSQL as ``unit_id = ANY(ARRAY(SELECT id FROM org_orgunit WHERE <ranges>))``: the units in
+    scope are collected first (one index range per grant), then the records are read by their unit.
+
+    The same rows as ``scope_q``. Use it where a scoped list is sorted by a column of its own and cut to a
+    page: with the range join, PostgreSQL walks that column's index over the whole province and filters
+    (a district admin's case list: 121 ms); collected first, it reads only the district's cases (12 ms).
+    Elsewhere (SQLite, superusers, OrgUnit itself) it is ``scope_q``.
+    """
+    from django.db import connection
+
+    nodes = scope_nodes(user, action)
+    if nodes is None or not nodes or not unit_path or connection.vendor != "postgresql":
+        return scope_q(user, action, unit_path)
+    from org.models import OrgUnit
+
+    in_ranges = Q(pk__in=[])
+    for node in nodes:
+        in_ranges |= subtree_q(node)
+    return Q(**{f"{unit_path}__{_InUnitArray.lookup_name}": OrgUnit.objects.filter(in_ranges).order_by().values("pk")})
+
+
+@models.ForeignKey.register_lookup
+class _InUnitArray(models.Lookup):
+    """``fk = ANY(ARRAY(<subquery>))`` (PostgreSQL): the subquery runs once, before the scan (see
+    ``scope_ids_q``)."""
+
+    lookup_name = "in_array_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return self.rhs
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs.query if hasattr(self.rhs, "query") else self.rhs)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
 def unit_of(obj, path: str | None = None):
     """The OrgUnit a scoped record belongs to, following its model's ``scope_unit_path`` (or ``path``);
     an OrgUnit is its own unit. None when the path is unset or broken."""

@@ -19,6 +19,7 @@ from core.scoping import (
     forget_scope,
     get_object_for_user,
     scope_nodes,
+    scope_ids_q,
     scope_q,
     subtree_q,
     unit_in_scope,
@@ -78,11 +79,13 @@ def forget_supervision_scope(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def scope_q_for(model, user, action: str = Action.VIEW) -> Q:
-    """The Q selecting the rows of ``model`` that ``user`` may ``action``: tree part OR department part."""
+def scope_q_for(model, user, action: str = Action.VIEW, *, by_ids: bool = False) -> Q:
+    """The Q selecting the rows of ``model`` that ``user`` may ``action``: tree part OR department part.
+    ``by_ids``: the tree part in the shape for sorted, paged lists (``core.scoping.scope_ids_q``)."""
     if scope_nodes(user, action) is None:  # superuser
         return Q()
-    q = scope_q(user, action, model.scope_unit_path)  # the core primitive (department roles excluded)
+    # the core primitive (department roles excluded)
+    q = (scope_ids_q if by_ids else scope_q)(user, action, model.scope_unit_path)
     dept_path = getattr(model, "scope_department_path", None)
     departments = department_scope(user, action)
     if dept_path and departments:
@@ -139,7 +142,9 @@ def case_list(*, user, action: str = Action.VIEW, unit=None, state=None, kind=No
               department=None, overdue=None, is_hard=None, search=None, today=None):
     """Cases in scope with ``is_overdue`` annotated (computed against ``today``, Asia/Shanghai)."""
     today = today or timezone.localdate()
-    qs = Case.objects.for_user(user, action).with_overdue(today).select_related(
+    # The units and the department are fetched for the page's rows only (prefetch: one query each), not
+    # joined to every case in scope before the sort and the cut to a page.
+    qs = Case.objects.filter(scope_q_for(Case, user, action, by_ids=True)).with_overdue(today).prefetch_related(
         "unit", "handler_unit", "handler_department"
     )
     if unit is not None:
@@ -182,7 +187,7 @@ def case_history(*, case) -> list[CaseEvent]:
 def case_counts(*, user, unit=None, today=None) -> dict:
     """Totals for a dashboard: open, overdue, resolved, hard. One query."""
     today = today or timezone.localdate()
-    qs = Case.objects.for_user(user, Action.VIEW)
+    qs = Case.objects.filter(scope_q_for(Case, user, Action.VIEW, by_ids=True))
     if unit is not None:
         qs = qs.filter(subtree_q(unit, "unit"))
     return qs.aggregate(
