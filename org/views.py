@@ -40,9 +40,8 @@ class OrgUnitTreeView(View):
     def get(self, request):
         roots = selectors.scope_roots(user=request.user)
         for root in roots:
-            root.counts = selectors.subtree_counts(root)
+            root.counts, root.child_nodes = selectors.unit_summary(root)
             root.member_count = root.counts["members"]
-            root.child_nodes = selectors.children_with_counts(root)
         return render(request, self.template_name, {"roots": roots, "q": ""})
 
 
@@ -79,7 +78,7 @@ class OrgUnitDetailView(View):
         unit = _get_unit(request, pk)
         user = request.user
         nd_counts = selectors.new_domain_counts(unit)
-        counts = selectors.subtree_counts(unit)
+        counts, children = selectors.unit_summary(unit)
         grids = []
         if unit.level == Level.COMMUNITY:
             today = timezone.localdate()
@@ -94,7 +93,7 @@ class OrgUnitDetailView(View):
             "counts": counts,
             "new_domain": [(kind.value, kind.label, nd_counts.get(kind.value, 0)) for kind in NewDomainKind],
             "new_domain_total": sum(nd_counts.values()),
-            "children": selectors.children_with_counts(unit),
+            "children": children,
             "member_count": counts["members"],
             "grids": grids,
             "is_community": unit.level == Level.COMMUNITY,

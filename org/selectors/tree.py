@@ -112,20 +112,36 @@ def children_with_counts(unit: OrgUnit) -> list[OrgUnit]:
     children = list(unit.get_children().order_by("code"))
     if not children:
         return children
-    column = ANCESTOR_COLUMN.get(unit.level + 1, "id")
-    rows = (
-        OrgUnit.objects.filter(**{f"{column}__in": [c.pk for c in children]})
-        .values(column, "kind")
-        .annotate(**_UNIT_AGGREGATES)
-        .order_by()
-    )
     by_child: dict[int, dict] = defaultdict(_empty_counts)
-    for row in rows:
-        _fold(by_child[row[column]], row["kind"], row["n"], row["with_party"], row["members"])
+    column = ANCESTOR_COLUMN.get(unit.level + 1)
+    if column is None:  # buildings are leaves: their rows are their counts (no second query)
+        for child in children:
+            _fold(by_child[child.pk], child.kind, 1, 1 if child.party_org_type else 0, child.direct_members)
+    else:
+        rows = (
+            OrgUnit.objects.filter(**{f"{column}__in": [c.pk for c in children]})
+            .values(column, "kind")
+            .annotate(**_UNIT_AGGREGATES)
+            .order_by()
+        )
+        for row in rows:
+            _fold(by_child[row[column]], row["kind"], row["n"], row["with_party"], row["members"])
     for child in children:
         child.counts = finish_counts(by_child[child.pk])
         child.member_count = child.counts["members"]
     return children
+
+
+def unit_summary(unit: OrgUnit) -> tuple[dict, list[OrgUnit]]:
+    """``(subtree_counts(unit), children_with_counts(unit))`` in the queries of the latter alone: the
+    subtree is the unit itself plus its children's subtrees, whose counts are already grouped."""
+    children = children_with_counts(unit)
+    counts = _empty_counts()
+    _fold(counts, unit.kind, 1, 1 if unit.party_org_type else 0, unit.direct_members)
+    for child in children:
+        for key in counts:
+            counts[key] += child.counts[key]
+    return finish_counts(counts), children
 
 
 def breadcrumbs(*, user, unit: OrgUnit) -> list[tuple[OrgUnit, bool]]:

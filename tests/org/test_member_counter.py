@@ -39,6 +39,22 @@ def test_create_counts_current_members_only(tree):
     assert selectors.member_subtree_count(tree.district, current_only=False) == 6
 
 
+def test_unit_summary_equals_the_range_counts_for_every_unit(tree):
+    admin = tree.users["district"]
+    for unit, n in ((tree.s1, 1), (tree.c1, 2), (tree.p1, 3), (tree.b1, 4), (tree.p3, 5)):
+        make_members(tree, unit, n)
+    MemberFactory(actor=admin, unit=tree.b1, status=MemberStatus.DECEASED)
+    services.org_unit_update(actor=admin, unit=tree.b1, party_org_type="group")
+    for unit in OrgUnit.objects.all():
+        counts, children = selectors.unit_summary(unit)
+        assert counts == selectors.subtree_counts(unit), unit.code
+        assert [c.pk for c in children] == [c.pk for c in selectors.children_with_counts(unit)]
+        for child in children:
+            assert child.counts == selectors.subtree_counts(child), child.code
+            assert child.member_count == selectors.member_subtree_count(child)
+    assert selectors.unit_summary(OrgUnit.objects.get(pk=tree.district.pk))[0]["members"] == 15
+
+
 def test_status_changes_move_the_counter(tree):
     admin = tree.users["district"]
     member = MemberFactory(actor=admin, unit=tree.p2)
