@@ -210,7 +210,7 @@ def backend_cpu_seconds() -> float | None:
 
 
 def bench_rollup(repeats: int, plain_sample: int, rng: random.Random, range_join: bool = True) -> dict:
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from org.models import Member, OrgUnit
@@ -281,13 +281,15 @@ def bench_rollup(repeats: int, plain_sample: int, rng: random.Random, range_join
               JOIN org_orgunit u ON u.tree_id = a.tree_id AND u.lft >= a.lft AND u.rght <= a.rght
               JOIN org_member m ON m.unit_id = u.id AND m.status IN ('normal', 'lost_contact')
              WHERE a.level <= 2 GROUP BY a.id"""
-        with connection.cursor() as cur:
-            cur.execute("SET statement_timeout = '120s'")
+        with transaction.atomic(), connection.cursor() as cur:
+            # The same planner settings as the roll-up gets (web connections have no parallel workers).
+            cur.execute("SET LOCAL statement_timeout = '120s'")
+            cur.execute("SET LOCAL work_mem = '64MB'")
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 2")
             t0 = time.perf_counter()
             cur.execute(sql)
             rows = cur.fetchall()
             elapsed = time.perf_counter() - t0
-            cur.execute("SET statement_timeout = 0")
         out["range_join_members_only"] = {"seconds": round(elapsed, 2), "rows": len(rows)}
         print(f"  one MPTT range-join query (members only): {elapsed:.2f} s", flush=True)
     return out
