@@ -311,6 +311,10 @@ class _Context:
         self.seen: dict[bytes, int] = {}
         self.work_by_code: dict[str, int] = {}
         self.work_by_name: dict[str, int | None] = {}
+        # (unit_id, status) of the members written, before and after: the member counters move once, at
+        # the end of the run (one ordered lock of the units touched, held only until the commit).
+        self.counted_before: list[tuple] = []
+        self.counted_after: list[tuple] = []
         for ou in outside_unit_choices(user=actor).only("pk", "code", "name", "short_name"):
             self.work_by_code[ou.code] = ou.pk
             for name in {ou.name, ou.short_name} - {""}:
@@ -527,6 +531,8 @@ def _run(table, *, actor, unit, dry_run, result: ImportResult, progress) -> None
                 progress(result.total)
     if chunk:
         _process_chunk(chunk, present, ctx, dry_run, result)
+    if not dry_run and not result.error_rows:
+        tally_shift(before=ctx.counted_before, after=ctx.counted_after)
     if progress:
         progress(result.total)
 
@@ -595,9 +601,13 @@ def _process_chunk(chunk, present: set[str], ctx: _Context, dry_run: bool, resul
                 ctx.seen[key] = p.row
 
     # Existing members: one query for the chunk (plain values, no model instances for unchanged rows),
-    # and one more for the ranges of their units not seen yet.
+    # and one more for the ranges of their units not seen yet. A run that writes locks them (in id order)
+    # as it reads them, so that what it compares and counts from cannot change before it commits.
     hashes = [p.id_hash for p in parsed if p.id_hash]
-    existing = {row["id_number_hash"]: row for row in Member.objects.filter(id_number_hash__in=hashes).values(
+    found = Member.objects.filter(id_number_hash__in=hashes)
+    if not dry_run:
+        found = found.select_for_update(no_key=True).order_by("pk")
+    existing = {row["id_number_hash"]: row for row in found.values(
         "pk", "id_number_hash", "fingerprint", "unit_id", "phone_hash", "phone_encrypted", "phone_masked",
         *_MEMBER_FIELDS)}
     ctx.resolve_unit_ids({row["unit_id"] for row in existing.values()})
@@ -668,7 +678,8 @@ def _process_chunk(chunk, present: set[str], ctx: _Context, dry_run: bool, resul
     if new_members:
         _insert_new_members(new_members, today, now)
         counted_after.extend((row["unit_id"], row["status"]) for row in new_members)
-    tally_shift(before=counted_before, after=counted_after)
+    ctx.counted_before.extend(counted_before)
+    ctx.counted_after.extend(counted_after)
     if changed:
         Member.objects.bulk_update(changed, _MEMBER_FIELDS + ["unit_id", "phone_encrypted", "phone_hash",
                                                              "phone_masked", "fingerprint", "updated_at"],

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import models
+
 from .choices import LEVEL_OF_KIND, Level
 from .models import OrgUnit
 
@@ -48,19 +50,16 @@ def tree_problems(limit: int = 20) -> list[str]:
 
 def member_count_problems(limit: int = 20) -> list[str]:
     """An empty list when every unit's counter of current members (``OrgUnit.direct_members``) equals the
-    number of its member rows with a current status. Two grouped reads."""
-    from django.db.models import Count
+    number of its member rows with a current status. One statement (one snapshot: a member write committing
+    meanwhile cannot show up as drift)."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
     from .models import CURRENT_STATUSES, Member
 
-    actual = dict(Member.objects.filter(unit__isnull=False, status__in=CURRENT_STATUSES)
-                  .values_list("unit_id").annotate(n=Count("id")).order_by())
-    stored = dict(OrgUnit.objects.exclude(direct_members=0).values_list("pk", "direct_members"))
-    problems = []
-    for unit_id in sorted(set(actual) | set(stored)):
-        if actual.get(unit_id, 0) != stored.get(unit_id, 0):
-            problems.append(f"unit {unit_id}: {stored.get(unit_id, 0)} current members counted, "
-                            f"{actual.get(unit_id, 0)} in the member rows")
-            if len(problems) >= limit:
-                break
-    return problems
+    actual = (Member.objects.filter(unit_id=OuterRef("pk"), status__in=CURRENT_STATUSES).order_by()
+              .values("unit_id").annotate(n=Count("pk")).values("n"))
+    rows = (OrgUnit.objects.annotate(actual=Coalesce(Subquery(actual), 0))
+            .exclude(direct_members=models.F("actual")).order_by("pk")
+            .values_list("pk", "direct_members", "actual")[:limit])
+    return [f"unit {pk}: {stored} current members counted, {n} in the member rows" for pk, stored, n in rows]

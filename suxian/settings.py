@@ -120,9 +120,13 @@ else:
         # core each) and JIT compilation cost more than they save on them (measured: a street's member
         # count 6.9 ms with a parallel worker, 2.1 ms without). The few large reads (the province roll-up)
         # ask for parallel workers themselves with SET LOCAL. DB_PARALLEL_WORKERS overrides.
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-            f"-c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0)} -c jit=off"
-        )
+        # Appended to any ``options`` given in DATABASE_URL. (Behind PgBouncer, let it ignore the
+        # ``options`` startup parameter: ignore_startup_parameters = options.)
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = " ".join(filter(None, [
+            _options.get("options", ""),
+            f"-c max_parallel_workers_per_gather={env_int('DB_PARALLEL_WORKERS', 0)} -c jit=off",
+        ]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

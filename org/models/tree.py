@@ -61,8 +61,10 @@ class OrgUnit(MPTTModel, TimeStampedModel):
     # Current members (CURRENT_STATUSES) attached directly to this unit: a counter kept by the member
     # services (``org.services.tally``) in the same transaction as every change of a member's unit or
     # status, so that cumulative counts are a sum over the tree's ranges or ancestor columns instead of a
-    # scan of every member. Nobody types it in; a plain ``save()`` never writes it (see
-    # ``_get_user_field_names``); ``org.integrity.member_count_problems`` compares it with the member rows
+    # scan of every member. Nobody types it in; a plain ``save()`` of a unit that keeps its place does not
+    # write it (see ``_get_user_field_names``; a save that moves the unit by changing ``parent`` or
+    # ``code`` writes every column, so the services move units with ``move_to`` and edit with
+    # ``update_fields``); ``org.integrity.member_count_problems`` compares it with the member rows
     # and ``manage.py recount_members`` rebuilds it from them.
     direct_members = models.PositiveIntegerField(_("current members attached directly"), default=0,
                                                   editable=False)

@@ -745,6 +745,7 @@ def transfer_batch_complete(*, actor, batch: TransferBatch, completed_on=None) -
     now = timezone.now()
     actor_or_none = actor if getattr(actor, "pk", None) else None
     transfer_ids = list(Transfer.objects.filter(batch=batch).order_by("pk").values_list("pk", flat=True))
+    counted_after: list[tuple] = []  # the members' counters move once, after every chunk
     for start in range(0, len(transfer_ids), _CHUNK):
         ids = transfer_ids[start:start + _CHUNK]
         transfers = list(Transfer.objects.select_for_update().filter(pk__in=ids).select_related("member"))
@@ -766,10 +767,11 @@ def transfer_batch_complete(*, actor, batch: TransferBatch, completed_on=None) -
             events.append(TransferEvent(transfer=t, actor=actor_or_none, at=now,
                                         from_state=TransferState.APPROVED, to_state=TransferState.COMPLETED))
         Member.objects.bulk_update(list(members.values()), ["unit", "outside_unit", "fingerprint", "updated_at"])
-        tally_shift(after=[(m.unit_id, m.status) for m in members.values()])  # held outside before: not counted
+        counted_after.extend((m.unit_id, m.status) for m in members.values())  # held outside before: not counted
         Membership.objects.bulk_create(memberships)
         Transfer.objects.filter(pk__in=ids).update(state=TransferState.COMPLETED, completed_on=day, updated_at=now)
         TransferEvent.objects.bulk_create(events)
+    tally_shift(after=counted_after)
     before = snapshot(batch)
     batch.state = TransferBatchState.COMPLETED
     batch.completed_at = now

@@ -4,7 +4,8 @@ Every service that creates a member or changes a member's unit or status calls `
 own transaction with the members' (unit, status) before and after. The counter moves by deltas
 (``direct_members = direct_members + d``), so two concurrent writers on one unit both count: the second
 waits for the first's row lock and adds to the committed value. Rows are locked in unit-id order, so
-writers touching several units cannot deadlock on each other.
+writers touching several units do not deadlock on each other (a bulk writer, e.g. a roster import,
+shifts once for its whole run).
 
 Nothing else writes the counter (a plain ``OrgUnit.save()`` leaves it out); ``recount`` rebuilds it from
 the member rows (``manage.py recount_members``).
@@ -48,7 +49,10 @@ def tally_shift(*, before: Iterable[tuple] = (), after: Iterable[tuple] = ()) ->
         chunk = rows[start:start + _CHUNK]
         ids = [unit_id for unit_id, _delta in chunk]
         # Lock in unit-id order first (a no-op on SQLite, which serialises writers anyway).
-        list(OrgUnit.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        # NO KEY UPDATE: the counter is not a key, so inserts of rows referencing these units (their foreign-key
+        # checks take KEY SHARE) are not blocked by it.
+        list(OrgUnit.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+             .values_list("pk", flat=True))
         delta = Case(*[When(pk=unit_id, then=Value(d)) for unit_id, d in chunk], output_field=IntegerField())
         OrgUnit.objects.filter(pk__in=ids).update(direct_members=F("direct_members") + delta)
 
@@ -65,7 +69,7 @@ def recount(unit_ids: Iterable[int] | None = None) -> int:
     if unit_ids is not None:
         units = units.filter(pk__in=sorted(set(unit_ids)))
     if connection.features.has_select_for_update:
-        list(units.select_for_update().order_by("pk").values_list("pk", flat=True))
+        list(units.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     actual = (Member.objects.filter(unit_id=OuterRef("pk"), status__in=CURRENT_STATUSES).order_by()
               .values("unit_id").annotate(n=Count("pk")).values("n"))
     stale = units.exclude(direct_members=Coalesce(Subquery(actual), 0))
