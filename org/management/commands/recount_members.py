@@ -23,4 +23,4 @@ class Command(BaseCommand):
             self.stdout.write(_("Every member count agrees with the member rows."))
             return
         units = recount()
-        self.stdout.write(_("Member counts rebuilt for %(n)s units.") % {"n": units})
+        self.stdout.write(_("Member counts corrected for %(n)s units.") % {"n": units})
