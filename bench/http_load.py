@@ -359,7 +359,7 @@ def closed_loop_wrk(people: list[dict], connections: int, duration: float, kinds
 
 def run(scale: int, database: str | None = None, users: int = 50, duration: float = 60, think: float = 5.0,
         connections: int = 20, closed_duration: float = 30, seed: int = 3, json_out: str | None = None,
-        closed_kinds=None, skip_mixed: bool = False, exclude=()) -> dict:
+        closed_kinds=None, skip_mixed: bool = False, exclude=(), workers: int = 2) -> dict:
     dbname = database or db_name_for(scale)
     ensure_static()
     setup_django(dbname, **BENCH_ENV)
@@ -371,8 +371,8 @@ def run(scale: int, database: str | None = None, users: int = 50, duration: floa
     print(f"bench.http_load on {dbname}: {users} personas; member list page: {found['member_list'] or 'none'}; "
           f"case list page: {found['case_list'] or 'none (left out of the mix)'}; visits: through the visit form",
           flush=True)
-    proc = start_gunicorn(dbname)
-    result = {"scale": scale, "database": dbname, "server": "gunicorn, 2 sync workers, DEBUG=0",
+    proc = start_gunicorn(dbname, workers=workers)
+    result = {"scale": scale, "database": dbname, "server": f"gunicorn, {workers} sync workers, DEBUG=0",
               "excluded": sorted(exclude),
               "pages_found": found, "loadavg_before": os.getloadavg()}
     try:
@@ -423,12 +423,13 @@ def main(argv=None):
     parser.add_argument("--closed-paths", help="path kinds for the closed loop, e.g. unit_page,member_list")
     parser.add_argument("--skip-mixed", action="store_true")
     parser.add_argument("--exclude", default="", help="page kinds to leave out, e.g. case_list")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (the issue's setting: 2)")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
     kinds = set(args.closed_paths.split(",")) if args.closed_paths else None
     run(args.scale, args.database, args.users, args.duration, args.think, args.connections, args.closed_duration,
         json_out=args.json, closed_kinds=kinds, skip_mixed=args.skip_mixed,
-        exclude=[k for k in args.exclude.split(",") if k])
+        exclude=[k for k in args.exclude.split(",") if k], workers=args.workers)
 
 
 if __name__ == "__main__":
