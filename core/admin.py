@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 
 from .models import AuditLog
 from .scoping import Action, ScopeDenied, has_any_scope, scope_q, unit_in_scope, unit_of
@@ -84,9 +84,31 @@ class ScopedAdminMixin:
             raise PermissionDenied(str(exc)) from exc
 
     def service_save(self, request, obj, form, change):
+        """The fallback for models without a service of their own: the scope check and one audit row."""
+        from .audit import audit_write, snapshot
+
         if not self._obj_in_scope(request, obj, self.write_action):
             raise ScopeDenied(self.write_action)
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            before = snapshot(type(obj)._default_manager.filter(pk=obj.pk).first()) if change else None
+            super().save_model(request, obj, form, change)
+            audit_write(actor=request.user, action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+                        obj=obj, before=before, after=snapshot(obj))
+
+    def delete_model(self, request, obj):
+        """Deletes in the admin leave an audit row (with the deleted row's fields) like any other write."""
+        from .audit import record, snapshot
+
+        with transaction.atomic():
+            unit, before = unit_of(obj), snapshot(obj)
+            label, pk, text = obj._meta.label_lower, str(obj.pk), str(obj)
+            super().delete_model(request, obj)
+            record(kind=AuditLog.Kind.WRITE, action=f"{obj._meta.model_name}.delete", actor=request.user, unit=unit,
+                   object_type=label, object_id=pk, object_repr=text, before=before)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(AuditLog)

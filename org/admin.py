@@ -61,12 +61,24 @@ class GridAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [GridAssignmentInline]
 
 
+def _form_values(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
 @admin.register(NewDomainOrg)
 class NewDomainOrgAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "kind", "unit", "party_org_type")
     list_filter = ("kind", "party_org_type")
     search_fields = ("name", "code")
     list_select_related = ("unit",)
+
+    def service_save(self, request, obj, form, change):
+        if change:
+            services.new_domain_org_update(actor=request.user, org=obj, **_form_values(form, form.changed_data))
+            return
+        values = _form_values(form, form.fields)
+        created = services.new_domain_org_create(actor=request.user, **values)
+        obj.pk = created.pk
 
 
 @admin.register(OutsideUnit)
@@ -75,4 +87,12 @@ class OutsideUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code", "short_name")
     list_select_related = ("registered_at",)
+
+    def service_save(self, request, obj, form, change):
+        if change:
+            changed = [f for f in form.changed_data if f in services.OUTSIDE_EDITABLE_FIELDS]
+            services.outside_unit_update(actor=request.user, outside_unit=obj, **_form_values(form, changed))
+            return
+        created = services.outside_unit_create(actor=request.user, **_form_values(form, form.fields))
+        obj.pk = created.pk
 from . import admin_members  # noqa: E402,F401  (member models: scoped admin, import through the browser page)
