@@ -169,6 +169,10 @@ class SupervisionNotice(CausedByMixin, TimeStampedModel):
                 for field in CAUSE_FIELDS.values()
             ],
             choice_check("state", NoticeState, "notice_state_valid"),
+            # Numbers are given on issue (drafts have none); two notices never share one.
+            models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="notice_number_unique",
+                                    violation_error_code="number_taken",
+                                    violation_error_message=_("This notice number is already taken.")),
             models.CheckConstraint(
                 name="notice_issued_on_iff_issued",
                 condition=Q(state=NoticeState.ISSUED, issued_on__isnull=False)

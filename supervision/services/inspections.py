@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from ..models import (
     SupervisionNotice,
 )
 from ..selectors import get_for_user
-from .common import audit, department_check, holder_users, not_blank, notify, require
+from .common import audit, department_check, holder_users, not_blank, notify, require, root_of
 
 NOTICE_PREFIX = "苏党建督"
 
@@ -98,12 +98,41 @@ def _cause_kwargs(cause_kind: str, cause) -> dict:
     return {CAUSE_FIELDS[cause_kind]: cause}
 
 
+def _require_district(actor, unit: OrgUnit) -> None:
+    """Supervision notices are the district's to draft, issue and withdraw: CHANGE scope over the
+    district root of the notice's unit (a department notice's unit is the root the department is
+    registered at), checked fresh inside the caller's transaction. Liaison grants do not count."""
+    require(actor, Action.CHANGE, unit=root_of(unit))
+
+
+def _next_notice_number(year: int) -> str:
+    """``苏党建督〔year〕N号``, N one above the highest number of the year (gaps are never refilled)."""
+    prefix = f"{NOTICE_PREFIX}〔{year}〕"
+    taken = SupervisionNotice.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    sequences = [int(n[len(prefix):-1]) for n in taken if n.endswith("号") and n[len(prefix):-1].isdigit()]
+    return f"{prefix}{max(sequences, default=0) + 1}号"
+
+
+def _save_numbered(notice: SupervisionNotice, update_fields: list[str]) -> None:
+    """Save in a savepoint; a notice issued at the same moment that took the number (the unique
+    constraint) becomes a clear error instead of a broken transaction."""
+    try:
+        with transaction.atomic():
+            notice.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if not SupervisionNotice.objects.filter(number=notice.number).exclude(pk=notice.pk).exists():
+            raise
+        raise ValidationError({"number": ValidationError(
+            _("Another notice was issued with this number at the same moment; please issue it again."),
+            code="number_taken")}) from exc
+
+
 @transaction.atomic
 def supervision_notice_create(*, actor, cause_kind: str, cause, period: str, text: str = "", unit=None,
                               department=None) -> SupervisionNotice:
     """A notice drafted by hand (the daily cycle drafts those for overdue work)."""
     unit, department = _target(unit, department)
-    require(actor, Action.CHANGE, unit=unit)
+    _require_district(actor, unit)
     notice = SupervisionNotice(cause_kind=cause_kind, unit=unit, department=department, period=period, text=text,
                                created_by=actor, **_cause_kwargs(cause_kind, cause))
     notice.full_clean()
@@ -117,19 +146,17 @@ def supervision_notice_issue(*, actor, notice: SupervisionNotice, issued_on: dt.
     """Review a draft and issue it: numbered within the year, the target's people are notified."""
     notice = get_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
                           pk=notice.pk)
+    _require_district(actor, notice.unit)
     if notice.state != NoticeState.DRAFT:
         raise ValidationError({"state": ValidationError(_("Only a draft notice can be issued."), code="invalid_transition")})
     before = snapshot(notice)
-    year = issued_on.year
-    prefix = f"{NOTICE_PREFIX}〔{year}〕"
-    count = SupervisionNotice.objects.filter(number__startswith=prefix).count()
-    notice.number = f"{prefix}{count + 1}号"
+    notice.number = _next_notice_number(issued_on.year)
     notice.state = NoticeState.ISSUED
     notice.issued_on = issued_on
     if text:
         notice.text = text
     notice.full_clean()
-    notice.save(update_fields=["number", "state", "issued_on", "text", "updated_at"])
+    _save_numbered(notice, ["number", "state", "issued_on", "text", "updated_at"])
     audit(actor, "supervision_notice.issue", notice, before=before, after=snapshot(notice))
     notify(recipients=holder_users(unit_id=None if notice.department_id else notice.unit_id,
                                    department_id=notice.department_id),
@@ -143,6 +170,7 @@ def supervision_notice_issue(*, actor, notice: SupervisionNotice, issued_on: dt.
 def supervision_notice_withdraw(*, actor, notice: SupervisionNotice, reason: str) -> SupervisionNotice:
     notice = get_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
                           pk=notice.pk)
+    _require_district(actor, notice.unit)
     if notice.state != NoticeState.DRAFT:
         raise ValidationError({"state": ValidationError(_("Only a draft notice can be withdrawn."), code="invalid_transition")})
     before = snapshot(notice)

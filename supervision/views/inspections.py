@@ -204,6 +204,12 @@ def _notice(user, pk, action=Action.VIEW):
         user, action, pk=pk)
 
 
+def _district_may_change(user, notice) -> bool:
+    """Issuing and withdrawing are the district's: CHANGE scope over the root of the notice's unit
+    (the services check the same, fresh)."""
+    return selectors.in_scope(user, Action.CHANGE, unit=notice.unit.get_root())
+
+
 class NoticeDetailView(View):
     """A notice, its cause (linked back to the case, letter, task or finding) and the interviews that
     followed; district staff review and issue or withdraw drafts and record interviews here."""
@@ -213,12 +219,13 @@ class NoticeDetailView(View):
     def context(self, request, notice, **forms):
         user = request.user
         can_change = selectors.in_scope(user, Action.CHANGE, unit=notice.unit, department_id=notice.department_id)
-        draft = notice.state == NoticeState.DRAFT
+        can_review = notice.state == NoticeState.DRAFT and _district_may_change(user, notice)
         return {
             "notice": notice, "chain": selectors.notice_chain(notice=notice), "can_change": can_change,
+            "can_review": can_review,
             "issue_form": forms.get("issue_form") or (NoticeIssueForm(initial={"text": notice.text})
-                                                      if can_change and draft else None),
-            "withdraw_form": forms.get("withdraw_form") or (NoticeWithdrawForm() if can_change and draft else None),
+                                                      if can_review else None),
+            "withdraw_form": forms.get("withdraw_form") or (NoticeWithdrawForm() if can_review else None),
             "interview_form": forms.get("interview_form") or (
                 InterviewForm() if can_change and notice.state == NoticeState.ISSUED else None),
         }
@@ -229,7 +236,8 @@ class NoticeDetailView(View):
 
 
 class NoticeActionView(View):
-    """POST issue / withdraw / interview on a notice (CHANGE scope)."""
+    """POST issue / withdraw (district only) or interview (CHANGE scope) on a notice; out of scope is
+    a 404 like a missing id."""
 
     action = ""
     FORMS = {"issue": NoticeIssueForm, "withdraw": NoticeWithdrawForm, "interview": InterviewForm}
@@ -237,6 +245,8 @@ class NoticeActionView(View):
     def post(self, request, pk):
         user = request.user
         notice = _notice(user, pk, Action.CHANGE)
+        if self.action in ("issue", "withdraw") and not _district_may_change(user, notice):
+            raise Http404
         form = self.FORMS[self.action](request.POST)
         if form.is_valid():
             data = form.cleaned_data

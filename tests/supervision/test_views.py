@@ -231,10 +231,11 @@ MATRIX = [
          ok_status=(302,), models=(RectificationItem,)),
     Case("notice_list", u("notice_list"), LOGGED_IN),
     Case("notice_detail", u("notice_detail", w("notice")), SEE_S1),
-    # CHANGE scope over the notice's target (the back end lets a street secretary act on notices about S1)
-    Case("notice_issue", u("notice_issue", w("notice")), {"district", "street"}, method="post",
+    # Issuing and withdrawing are the district's (CHANGE over the root), even for a notice about S1;
+    # interviews need CHANGE scope over the notice's target.
+    Case("notice_issue", u("notice_issue", w("notice")), {"district"}, method="post",
          data=lambda t: {"issued_on": t.w.today.isoformat()}, ok_status=(302,), models=(SupervisionNotice,)),
-    Case("notice_withdraw", u("notice_withdraw", w("notice")), {"district", "street"}, method="post",
+    Case("notice_withdraw", u("notice_withdraw", w("notice")), {"district"}, method="post",
          data=lambda t: {"reason": "已整改"}, ok_status=(302,), models=(SupervisionNotice,)),
     Case("notice_interview", u("notice_interview", w("issued")), {"district", "street"}, method="post",
          data=lambda t: {"held_on": t.w.today.isoformat(), "interviewee": "街道书记", "interviewer": "组织部长"},
