@@ -17,14 +17,15 @@ def kinds_at_level(level: int) -> list[tuple[str, str]]:
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError, field_map: dict | None = None) -> None:
-    """Show a service's ValidationError on the form: on the matching field, else as a form error."""
+    """Show a service's ValidationError on the form: on the matching field, else as a form error (the
+    errors keep their codes, so ``form.has_error(field, code)`` sees them)."""
     field_map = field_map or {}
     if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
+        for field, errors in exc.error_dict.items():
             field = field_map.get(field, field)
-            form.add_error(field if field in form.fields else None, messages)
+            form.add_error(field if field in form.fields else None, list(errors))
     else:
-        form.add_error(None, exc.messages)
+        form.add_error(None, exc.error_list)
 
 
 class OrgUnitForm(forms.Form):
