@@ -477,6 +477,28 @@ class LetterIssueForm(forms.Form):
         self.fields["issued_on"].initial = timezone.localdate()
 
 
+class TaskAreaForm(forms.Form):
+    """A new area of the year's task list (the district keeps the list)."""
+
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=999)
+    name = forms.CharField(label=_("Name"), max_length=120)
+
+
+class KeyTaskForm(forms.Form):
+    """A new key task in one of the year's areas."""
+
+    area = forms.TypedChoiceField(label=_("Area"), coerce=int)
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=999)
+    title = forms.CharField(label=_("Key task"), max_length=200)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    description = forms.CharField(label=_("Description"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(a.pk, f"{a.number}. {a.name}") for a in areas]
+
+
 class ProgressReportForm(forms.Form):
     reported_on = forms.DateField(label=_("Reported on"), widget=DATE)
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Max, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,10 +16,10 @@ from core.scoping import Action
 
 from .. import selectors, services
 from ..choices import LetterState
-from ..forms import LetterFilterForm, LetterIssueForm, ProgressReportForm
+from ..forms import KeyTaskForm, LetterFilterForm, LetterIssueForm, ProgressReportForm, TaskAreaForm
 from ..models import AccountabilityInterview, AssignmentLetter, Finding, KeyTask, SupervisionNotice, TaskArea
 from ..selectors import get_for_user
-from .common import resolve_target, run_service, targets_for
+from .common import resolve_target, run_service, targets_for, tree_units
 
 
 def _year(request, user) -> int:
@@ -32,12 +34,50 @@ def _year(request, user) -> int:
     return latest or timezone.localdate().year
 
 
+def _list_keeper(user):
+    """The district root whose task list ``user`` may extend (CHANGE over it), else None."""
+    return tree_units(user, Action.CHANGE).filter(parent__isnull=True).order_by("tree_id").first()
+
+
+def _next_number(rows) -> int:
+    return max((r.number for r in rows), default=0) + 1
+
+
 class KeyTaskListView(View):
-    """A year's areas and key tasks (letters and overdue letters counted) and the letters in scope."""
+    """A year's areas and key tasks (letters and overdue letters counted) and the letters in scope;
+    the district adds areas and key tasks here (POST ``form=area`` or ``form=task``)."""
 
     template_name = "supervision/task_list.html"
 
-    def get(self, request):
+    def post(self, request):
+        user = request.user
+        keeper = _list_keeper(user)
+        if keeper is None:
+            raise Http404
+        year = _year(request, user)
+        areas = list(TaskArea.objects.for_user(user, Action.CHANGE).filter(owner=keeper, year=year)
+                     .order_by("number"))
+        if request.POST.get("form") == "task":
+            form = KeyTaskForm(request.POST, prefix="task", areas=areas)
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                area_id = data.pop("area")
+                area = next(a for a in areas if a.pk == area_id)
+                done = run_service(form, services.key_task_create, actor=user, area=area, **data)
+            else:
+                done = None
+            rerender = {"task_form": form}
+        else:
+            form = TaskAreaForm(request.POST, prefix="area")
+            done = form.is_valid() and run_service(form, services.task_area_create, actor=user, owner=keeper,
+                                                   year=year, **form.cleaned_data)
+            rerender = {"area_form": form}
+        if done:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("supervision:task_list") + f"?year={year}")
+        return self.get(request, **rerender)
+
+    def get(self, request, area_form=None, task_form=None):
         user = request.user
         year = _year(request, user)
         today = timezone.localdate()
@@ -59,7 +99,14 @@ class KeyTaskListView(View):
                                                         department=filters.get("department")))
         ctx = {"year": year, "areas": areas, "tasks": tasks, "letters": letters, "form": form,
                "overdue_count": sum(1 for letter in letters if letter.is_overdue)}
-        return render(request, self.template_name, ctx)
+        keeper = _list_keeper(user)
+        if keeper is not None:
+            own = [a for a in areas if a.owner_id == keeper.pk]
+            ctx["area_form"] = area_form or TaskAreaForm(prefix="area", initial={"number": _next_number(own)})
+            ctx["task_form"] = task_form or (KeyTaskForm(prefix="task", areas=own, initial={
+                "number": _next_number([t for t in tasks if t.owner_id == keeper.pk])}) if own else None)
+        status = 200 if area_form is None and task_form is None else 400
+        return render(request, self.template_name, ctx, status=status)
 
 
 def _chain_for_task(user, task):

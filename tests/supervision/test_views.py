@@ -40,10 +40,12 @@ from supervision.models import (
     DispatchSheet,
     Finding,
     Inspection,
+    KeyTask,
     Notification,
     ProgressReport,
     RectificationItem,
     SupervisionNotice,
+    TaskArea,
     VisitRecord,
 )
 
@@ -201,6 +203,15 @@ MATRIX = [
          data=lambda t: {f"i{t.w.item.pk}-decision": "carry_over", f"i{t.w.item.pk}-note": "下季度再议"},
          ok_status=(302,), models=(ConsultationItem,)),
     Case("task_list", u("task_list"), LOGGED_IN),
+    # the district adds areas and key tasks on the list page (CHANGE over the root; others: 404)
+    Case("task_area_create", lambda t: reverse("supervision:task_list") + f"?year={t.w.today.year}", {"district"},
+         method="post", data=lambda t: {"form": "area", "area-number": "2", "area-name": "队伍建设"},
+         ok_status=(302,), models=(TaskArea,)),
+    Case("key_task_create", lambda t: reverse("supervision:task_list") + f"?year={t.w.today.year}", {"district"},
+         method="post", data=lambda t: {"form": "task", "task-area": str(t.w.task.area_id), "task-number": "2",
+                                        "task-title": "党员积分管理",
+                                        "task-deadline": (t.w.today + dt.timedelta(days=30)).isoformat()},
+         ok_status=(302,), models=(KeyTask,)),
     Case("task_detail", u("task_detail", w("task")), DISTRICT),
     Case("letter_issue", u("letter_issue", w("task")), {"district"}, method="post",
          data=lambda t: {"target": f"d{t.w.dept2.pk}", "role": "lead", "issued_on": t.w.today.isoformat(),
@@ -665,3 +676,43 @@ def test_liaison_handing_a_case_back_lands_on_the_list(client, tree, world):
     event = CaseEvent.objects.filter(case=world.dept_case).latest("id")
     assert (event.action, event.from_department_id, event.to_unit_id) == ("return", world.dept.pk, tree.s1.pk)
     assert client.get(reverse("supervision:case_detail", args=[world.dept_case.pk])).status_code == 404
+
+
+# -- the task list: areas and key tasks added by the district ----------------------------------------
+
+@pytest.mark.parametrize("persona,forms", [("district", True), ("leader", False), ("street", False)])
+def test_task_list_forms_only_for_the_district(client, tree, world, persona, forms):
+    client.force_login(tree.users[persona])
+    r = client.get(reverse("supervision:task_list") + f"?year={world.today.year}")
+    assert r.status_code == 200
+    assert (r.context.get("area_form") is not None, r.context.get("task_form") is not None) == (forms, forms)
+    assert (b'data-task-list-action="task"' in r.content) is forms
+
+
+def test_district_adds_an_area_and_a_key_task(client, tree, world):
+    client.force_login(tree.users["district"])
+    url = reverse("supervision:task_list") + f"?year={world.today.year}"
+    r = client.post(url, {"form": "area", "area-number": "2", "area-name": "队伍建设"})
+    assert r.status_code == 302
+    area = TaskArea.objects.get(owner=tree.district, year=world.today.year, number=2)
+    r = client.post(url, {"form": "task", "task-area": str(area.pk), "task-number": "2", "task-title": "积分管理",
+                          "task-deadline": (world.today + dt.timedelta(days=30)).isoformat()})
+    assert r.status_code == 302
+    task = KeyTask.objects.get(area=area)
+    assert (task.owner_id, task.year, task.number) == (tree.district.pk, world.today.year, 2)
+    assert AuditLog.objects.filter(action__in=["task_area.create", "key_task.create"]).count() == 4  # world: 2
+
+
+def test_task_list_bad_input_is_refused_whole(client, tree, world):
+    client.force_login(tree.users["district"])
+    url = reverse("supervision:task_list") + f"?year={world.today.year}"
+    before = table_fingerprint((TaskArea, KeyTask))
+    r = client.post(url, {"form": "area", "area-number": "1", "area-name": "重复"})  # number 1 is taken
+    assert r.status_code == 400 and r.context["area_form"].errors
+    r = client.post(url, {"form": "task", "task-area": str(world.task.area_id), "task-number": "1",
+                          "task-title": "重复", "task-deadline": world.today.isoformat()})  # task 1 of the year is taken
+    assert r.status_code == 400 and r.context["task_form"].errors
+    r = client.post(url, {"form": "task", "task-area": "999999", "task-number": "5", "task-title": "x",
+                          "task-deadline": world.today.isoformat()})
+    assert r.status_code == 400 and r.context["task_form"].has_error("area", "invalid_choice")
+    assert table_fingerprint((TaskArea, KeyTask)) == before
