@@ -197,11 +197,12 @@ def personas(n_users: int, rng: random.Random) -> list[dict]:
 
 # -- the client --------------------------------------------------------------------------------------------
 
-def http_get(path: str, cookie: str) -> tuple[int, float]:
+def _http(method: str, path: str, cookie: str, body: bytes | None = None, headers=None) -> tuple[int, float]:
+    """One request on a new connection: (status, seconds); status 0 when the connection failed."""
     t0 = time.perf_counter()
     conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
     try:
-        conn.request("GET", path, headers={"Cookie": cookie, "Host": HOST})
+        conn.request(method, path, body=body, headers={"Cookie": cookie, "Host": HOST, **(headers or {})})
         response = conn.getresponse()
         response.read()
         status = response.status
@@ -210,6 +211,10 @@ def http_get(path: str, cookie: str) -> tuple[int, float]:
     finally:
         conn.close()
     return status, time.perf_counter() - t0
+
+
+def http_get(path: str, cookie: str) -> tuple[int, float]:
+    return _http("GET", path, cookie)
 
 
 class Recorder:
@@ -232,20 +237,8 @@ def http_post_form(path: str, cookie: str, fields: dict) -> tuple[int, float]:
     """POST a urlencoded form; the CSRF token is the persona's ``csrftoken`` cookie value."""
     from urllib.parse import urlencode
 
-    body = urlencode(fields).encode()
-    t0 = time.perf_counter()
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-    try:
-        conn.request("POST", path, body=body, headers={
-            "Cookie": cookie, "Host": HOST, "Content-Type": "application/x-www-form-urlencoded"})
-        response = conn.getresponse()
-        response.read()
-        status = response.status
-    except OSError:
-        status = 0
-    finally:
-        conn.close()
-    return status, time.perf_counter() - t0
+    return _http("POST", path, cookie, urlencode(fields).encode(),
+                 {"Content-Type": "application/x-www-form-urlencoded"})
 
 
 def visit_via_form(persona: dict, rng: random.Random, rec: "Recorder") -> None:

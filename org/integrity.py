@@ -52,14 +52,9 @@ def member_count_problems(limit: int = 20) -> list[str]:
     """An empty list when every unit's counter of current members (``OrgUnit.direct_members``) equals the
     number of its member rows with a current status. One statement (one snapshot: a member write committing
     meanwhile cannot show up as drift)."""
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+    from .services.tally import current_members_of_unit
 
-    from .models import CURRENT_STATUSES, Member
-
-    actual = (Member.objects.filter(unit_id=OuterRef("pk"), status__in=CURRENT_STATUSES).order_by()
-              .values("unit_id").annotate(n=Count("pk")).values("n"))
-    rows = (OrgUnit.objects.annotate(actual=Coalesce(Subquery(actual), 0))
+    rows = (OrgUnit.objects.annotate(actual=current_members_of_unit())
             .exclude(direct_members=models.F("actual")).order_by("pk")
             .values_list("pk", "direct_members", "actual")[:limit])
     return [f"unit {pk}: {stored} current members counted, {n} in the member rows" for pk, stored, n in rows]

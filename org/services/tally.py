@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 
 from ..models import CURRENT_STATUSES, Member, OrgUnit
 
-__all__ = ["counted_unit", "recount", "tally_shift"]
+__all__ = ["counted_unit", "current_members_of_unit", "recount", "tally_shift"]
 
 _CHUNK = 500
 
@@ -57,6 +57,14 @@ def tally_shift(*, before: Iterable[tuple] = (), after: Iterable[tuple] = ()) ->
         OrgUnit.objects.filter(pk__in=ids).update(direct_members=F("direct_members") + delta)
 
 
+def current_members_of_unit():
+    """An expression for an OrgUnit queryset: the number of the unit's member rows with a current status,
+    counted from the rows (what ``direct_members`` must equal)."""
+    rows = (Member.objects.filter(unit_id=OuterRef("pk"), status__in=CURRENT_STATUSES).order_by()
+            .values("unit_id").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(rows), 0)
+
+
 @transaction.atomic
 def recount(unit_ids: Iterable[int] | None = None) -> int:
     """Rebuild the counters from the member rows (all units, or ``unit_ids``); returns the number of units
@@ -70,7 +78,5 @@ def recount(unit_ids: Iterable[int] | None = None) -> int:
         units = units.filter(pk__in=sorted(set(unit_ids)))
     if connection.features.has_select_for_update:
         list(units.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
-    actual = (Member.objects.filter(unit_id=OuterRef("pk"), status__in=CURRENT_STATUSES).order_by()
-              .values("unit_id").annotate(n=Count("pk")).values("n"))
-    stale = units.exclude(direct_members=Coalesce(Subquery(actual), 0))
-    return stale.update(direct_members=Coalesce(Subquery(actual), 0))
+    actual = current_members_of_unit()
+    return units.exclude(direct_members=actual).update(direct_members=actual)

@@ -4,14 +4,13 @@ import pytest
 
 from core.models import AuditLog
 from org.models import Grid, NewDomainOrg, OutsideUnit
+from tests.security.test_admin_grant_delete import staff
 
 pytestmark = pytest.mark.django_db
 
 
-def staff(client, tree, name="district"):
-    user = tree.users[name]
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
+def staff_client(client, tree, name="district"):
+    user = staff(tree, name)
     client.force_login(user)
     return user
 
@@ -22,7 +21,7 @@ def actions(model_name):
 
 
 def test_new_domain_org_admin_writes_through_the_services(client, tree):
-    user = staff(client, tree)
+    user = staff_client(client, tree)
     data = {"kind": "office_building", "code": "ND-A1", "name": "金融大厦", "unit": tree.c1.pk, "party_org_type": "",
             "party_secretary": "", "address": ""}
     assert client.post("/admin/org/newdomainorg/add/", data).status_code == 302
@@ -38,7 +37,7 @@ def test_new_domain_org_admin_writes_through_the_services(client, tree):
 
 
 def test_outside_unit_admin_writes_through_the_services(client, tree):
-    user = staff(client, tree)
+    user = staff_client(client, tree)
     data = {"kind": "district_department", "code": "QZ-A1", "name": "区住建局", "short_name": "住建局",
             "registered_at": tree.district.pk, "contact": "", "phone": "", "is_active": "on"}
     assert client.post("/admin/org/outsideunit/add/", data).status_code == 302
@@ -49,7 +48,7 @@ def test_outside_unit_admin_writes_through_the_services(client, tree):
 
 
 def test_models_without_a_service_are_audited_by_the_admin_fallback(client, tree):
-    user = staff(client, tree)
+    user = staff_client(client, tree)
     data = {"community": tree.c1.pk, "code": "G-A1", "name": "一网格", "note": "",
             "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0",
             "assignments-MIN_NUM_FORMS": "0", "assignments-MAX_NUM_FORMS": "1000"}
@@ -65,7 +64,7 @@ def test_models_without_a_service_are_audited_by_the_admin_fallback(client, tree
 
 
 def test_an_admin_write_out_of_scope_leaves_nothing(client, tree):
-    staff(client, tree, "other_street")
+    staff_client(client, tree, "other_street")
     data = {"kind": "office_building", "code": "ND-X1", "name": "越界大厦", "unit": tree.c1.pk, "party_org_type": "",
             "party_secretary": "", "address": ""}
     response = client.post("/admin/org/newdomainorg/add/", data)
