@@ -5,9 +5,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import ScopedManager
+from core.scoping import ScopedQuerySet
 
-from .roles import Role
+from .roles import DEPARTMENT_ROLES, Role, actions_for, roles_with
 
 
 class User(AbstractUser):
@@ -25,6 +25,13 @@ class User(AbstractUser):
 
     def display_name(self):
         return self.full_name or self.get_full_name() or self.username
+
+
+class RoleGrantQuerySet(ScopedQuerySet):
+    def active(self, day=None):
+        """Grants valid on ``day`` (today by default)."""
+        day = day or timezone.localdate()
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
 class RoleGrant(models.Model):
@@ -50,7 +57,7 @@ class RoleGrant(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(RoleGrantQuerySet)()
     scope_unit_path = "unit"
 
     class Meta:
@@ -70,3 +77,21 @@ class RoleGrant(models.Model):
     def is_active_on(self, day=None) -> bool:
         day = day or timezone.localdate()
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    # What core.scoping reads of a grant (it names no model; settings.SCOPE_GRANT_MODEL names this one).
+    @property
+    def actions(self) -> frozenset[str]:
+        return actions_for(self.role)
+
+    @property
+    def is_department_grant(self) -> bool:
+        """Held for a district department (``department``), not for the tree: gives no subtree scope."""
+        return self.role in DEPARTMENT_ROLES
+
+    @staticmethod
+    def tree_roles_with(action: str) -> list[str]:
+        return [r for r in roles_with(action) if r not in DEPARTMENT_ROLES]
+
+    @staticmethod
+    def department_roles_with(action: str) -> list[str]:
+        return [r for r in roles_with(action) if r in DEPARTMENT_ROLES]

@@ -34,7 +34,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 
 # Roles held for an outside unit (RoleGrant.department), not for the tree: their grants give no
-# subtree scope; the apps that serve departments add the department part themselves.
+# subtree scope, only the rows of models that declare ``scope_department_path`` (core.scoping).
 DEPARTMENT_ROLES: frozenset[str] = frozenset({Role.DEPARTMENT_LIAISON})
 
 

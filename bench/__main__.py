@@ -19,7 +19,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .common import BASE_DIR, RESULTS_DIR, database_exists, db_name_for, drop_database, machine_info, versions, write_json
+from .common import (
+    BASE_DIR,
+    RESULTS_DIR,
+    database_exists,
+    db_name_for,
+    drop_database,
+    machine_info,
+    versions,
+    write_json,
+)
 
 README = Path(__file__).resolve().parent / "README.md"
 def _markers(scale: int) -> tuple[str, str]:

@@ -33,19 +33,25 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hmac
-import hashlib
-import json
 import os
 import random
 import subprocess
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench.common import BASE_DIR, BENCH_PASSWORD, conninfo, db_name_for, db_url, drop_database, setup_django, write_json
+    from bench.common import (
+        BASE_DIR,
+        BENCH_PASSWORD,
+        conninfo,
+        db_name_for,
+        db_url,
+        drop_database,
+        setup_django,
+        write_json,
+    )
 else:
     from .common import BASE_DIR, BENCH_PASSWORD, conninfo, db_name_for, db_url, drop_database, setup_django, write_json
 
@@ -325,8 +331,16 @@ class Generator:
 
     def _tables(self):
         from accounts.models import RoleGrant, User
-        from org.models import (DualRegistration, Grid, Member, Membership, NewDomainOrg, OrgUnit, OutsideUnit,
-                                PartTimeMember)
+        from org.models import (
+            DualRegistration,
+            Grid,
+            Member,
+            Membership,
+            NewDomainOrg,
+            OrgUnit,
+            OutsideUnit,
+            PartTimeMember,
+        )
         from supervision.models import AssignmentLetter, Case, CaseEvent, KeyTask, ProgressReport, TaskArea, VisitRecord
 
         L = self.loader

@@ -34,10 +34,10 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench.common import BASE_DIR, conninfo, db_name_for, db_url, percentile, setup_django, summary_ms, write_json
+    from bench.common import BASE_DIR, conninfo, db_name_for, db_url, setup_django, summary_ms, write_json
     from bench.tree import BENCH_ENV, ensure_static
 else:
-    from .common import BASE_DIR, conninfo, db_name_for, db_url, percentile, setup_django, summary_ms, write_json
+    from .common import BASE_DIR, conninfo, db_name_for, db_url, setup_django, summary_ms, write_json
     from .tree import BENCH_ENV, ensure_static
 
 HOST, PORT = "127.0.0.1", 8123
@@ -145,9 +145,10 @@ def _reverse_any(*names):
 
 
 def make_session(user) -> str:
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from importlib import import_module
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()  # the server's engine (Redis when CACHE_URL)
     store[SESSION_KEY] = str(user.pk)

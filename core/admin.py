@@ -4,8 +4,15 @@ from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
+from .audit import unit_of
 from .models import AuditLog
-from .scoping import Action, ScopeDenied, has_any_scope, scope_q, unit_in_scope, unit_of
+from .scoping import (
+    Action,
+    ScopeDenied,
+    has_any_scope,
+    model_scope_q,
+    object_in_scope,
+)
 
 
 class ScopedAdminMixin:
@@ -16,8 +23,7 @@ class ScopedAdminMixin:
     """
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs.filter(scope_q(request.user, Action.VIEW, self.model.scope_unit_path))
+        return super().get_queryset(request).filter(model_scope_q(self.model, request.user, Action.VIEW))
 
     #: the action a write needs (grants use GRANT, everything else CHANGE)
     write_action = Action.CHANGE
@@ -25,7 +31,7 @@ class ScopedAdminMixin:
     def _obj_in_scope(self, request, obj, action):
         if obj is None:
             return has_any_scope(request.user, action)
-        return unit_in_scope(request.user, action, unit_of(obj, self.model.scope_unit_path))
+        return object_in_scope(request.user, action, obj)
 
     # Permissions come from the role grants (roles in code), not from Django model permissions.
     def has_module_permission(self, request):
@@ -43,26 +49,19 @@ class ScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return self.has_module_permission(request) and self._obj_in_scope(request, obj, Action.DELETE)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from org.models import OrgUnit, OutsideUnit
-        from org.selectors import outside_unit_choices
+    def _pickable(self, db_field, request, kwargs):
+        # The default choices are every related row (e.g. every unit of the district for Grid.units):
+        # a scoped related model offers only what the user may pick.
+        manager = db_field.related_model._default_manager
+        if hasattr(manager, "pickable_by"):
+            kwargs["queryset"] = manager.pickable_by(request.user, self.write_action)
+        return kwargs
 
-        if db_field.related_model is OrgUnit:
-            kwargs["queryset"] = OrgUnit.objects.for_user(request.user, self.write_action).order_by("tree_id", "lft")
-        elif db_field.related_model is OutsideUnit:
-            kwargs["queryset"] = outside_unit_choices(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self._pickable(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # The default choices are every related row (e.g. every unit of the district for Grid.units).
-        from org.models import OrgUnit, OutsideUnit
-        from org.selectors import outside_unit_choices
-
-        if db_field.related_model is OrgUnit:
-            kwargs["queryset"] = OrgUnit.objects.for_user(request.user, self.write_action).order_by("tree_id", "lft")
-        elif db_field.related_model is OutsideUnit:
-            kwargs["queryset"] = outside_unit_choices(user=request.user)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **self._pickable(db_field, request, kwargs))
 
     def get_list_filter(self, request):
         # RelatedFieldListFilter lists every related row; only RelatedOnlyFieldListFilter respects scope.

@@ -10,7 +10,6 @@ from django.db import models
 
 from .models import AuditLog
 from .request_context import current_ip
-from .scoping import unit_of
 
 # Field names whose values never go into the audit log in clear.
 SENSITIVE_FIELDS = {"password", "id_number_encrypted", "id_number_hash", "phone_encrypted", "key"}
@@ -48,6 +47,27 @@ def diff(before: dict | None, after: dict | None) -> tuple[dict | None, dict | N
         return before, after
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def follow_path(obj, path: str):
+    """``obj.a.b`` for the path ``a__b`` (``""``: obj itself); None where a link is empty."""
+    target = obj
+    for part in path.split("__") if path else []:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target
+
+
+def unit_of(obj, path: str | None = None):
+    """The unit a scoped record belongs to, following its model's (first) ``scope_unit_path`` (or
+    ``path``); a unit is its own unit. None when the path is unset or broken."""
+    if path is None:
+        path = getattr(type(obj), "scope_unit_path", None)
+        if path is None:
+            return None
+        path = path if isinstance(path, str) else path[0]
+    return follow_path(obj, path)
 
 
 def _unit_of(obj, unit):

@@ -75,29 +75,36 @@ def _display_width(text: str) -> int:
 
 
 def write_xlsx(headers: list[str], rows: Iterable[Iterable], *, sheet_title: str = "Sheet1") -> bytes:
-    """An .xlsx with a bold header row, written in openpyxl write-only mode (memory stays flat while rows
-    stream in; only the finished file is held in memory)."""
+    """An .xlsx of one sheet (see ``write_xlsx_sheets``)."""
+    return write_xlsx_sheets([(sheet_title, headers, rows)])
+
+
+def write_xlsx_sheets(sheets: Iterable[tuple[str, list[str], Iterable[Iterable]]]) -> bytes:
+    """An .xlsx of one or more sheets ``(title, headers, rows)``, each with a bold header row frozen at
+    the top, written in openpyxl write-only mode (memory stays flat while rows stream in; only the
+    finished file is held in memory). The one xlsx writer of the project."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
-    headers = [str(h) if h is not None else "" for h in headers]
-    for index, header in enumerate(headers, start=1):
-        width = min(max(_display_width(header) + 4, 10), 60)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
+    for sheet_title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+        headers = [str(h) if h is not None else "" for h in headers]
+        for index, header in enumerate(headers, start=1):
+            width = min(max(_display_width(header) + 4, 10), 60)
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(header))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_xlsx_value(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -13,7 +13,9 @@ class RequestContextMiddleware:
             current_ip.reset(token)
 
 
-from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired  # noqa: E402
+from django.contrib.auth.middleware import (
+    LoginRequiredMiddleware as _DjangoLoginRequired,  # noqa: E402
+)
 
 
 class LoginRequiredMiddleware(_DjangoLoginRequired):

@@ -57,7 +57,7 @@ class AuditLog(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     unit = models.ForeignKey(
-        "org.OrgUnit",
+        settings.SCOPE_UNIT_MODEL,
         verbose_name=_("unit"),
         null=True,
         blank=True,

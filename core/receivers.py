@@ -1,5 +1,9 @@
 """Audit rows for log-ins, log-outs and failed log-ins (infrastructure, not domain logic)."""
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.dispatch import receiver
 
 from .audit import record

@@ -2,7 +2,7 @@
 from django.db.models import Q
 
 from .models import AuditLog
-from .scoping import Action, cached_grants, scope_nodes, subtree_q
+from .scoping import Action, cached_grants, scope_nodes, scope_q, subtree_q
 
 
 def active_grants_for(user):
@@ -15,12 +15,10 @@ def audit_log_list(*, user, unit=None, username: str = "", action: str = "", kin
     nodes = scope_nodes(user, Action.AUDIT)
     qs = AuditLog.objects.all()
     if nodes is not None:
-        q = Q(pk__in=[])
-        for n in nodes:
-            q |= subtree_q(n, "unit", sep="_")
+        q = scope_q(user, Action.AUDIT, "unit", sep="_")  # the unit's range, copied onto the row
+        if any(n.lft == 1 for n in nodes):
             # district-level admins also see events that belong to no unit (log-ins, failed log-ins)
-            if n.lft == 1:
-                q |= Q(unit_tree_id__isnull=True)
+            q |= Q(unit_tree_id__isnull=True)
         qs = qs.filter(q)
     if unit is not None:
         qs = qs.filter(subtree_q(unit, "unit", sep="_"))

@@ -144,7 +144,7 @@ class Table:
         row_count: int | None,
         max_rows: int,
         raw_rows: Callable[[], Iterator[tuple[int, list]]],
-        format: str,
+        format: str,  # noqa: A002 - the attribute it sets (Table.format) is public API
         filename: str,
         sheet_name: str | None = None,
     ):

@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from .models import AuditLog
 from .scoping import Action, has_any_scope
 from .selectors import active_grants_for, audit_log_list
-from .models import AuditLog
 
 
 def _broker_status() -> str:
@@ -79,8 +79,7 @@ class AuditLogListView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from org.models import OrgUnit
-        from core.scoping import get_object_for_user
+        from .scoping import get_object_for_user, unit_model
 
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
@@ -90,7 +89,7 @@ class AuditLogListView(TemplateView):
             data = form.cleaned_data
             if data["unit"]:
                 try:
-                    unit = get_object_for_user(OrgUnit, user, Action.AUDIT, code=data["unit"].strip())
+                    unit = get_object_for_user(unit_model(), user, Action.AUDIT, code=data["unit"].strip())
                 except Http404:
                     # Same answer for a missing code and one outside the user's audit scope.
                     form.add_error("unit", _("No unit with this code in your scope."))

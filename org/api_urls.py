@@ -1,7 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from .api import OrgUnitViewSet
-from .api_members import DualRegistrationViewSet, MemberViewSet, PartTimeMemberViewSet, TransferViewSet
+from .api.members import MemberViewSet
+from .api.registrations import DualRegistrationViewSet, PartTimeMemberViewSet
+from .api.transfers import TransferViewSet
+from .api.tree import OrgUnitViewSet
 
 router = DefaultRouter()
 router.register("units", OrgUnitViewSet, basename="orgunit")

@@ -30,6 +30,10 @@ LEVEL_OF_KIND: dict[str, int] = {
     UnitKind.BUILDING: Level.BUILDING,
 }
 URBAN_KINDS = {UnitKind.STREET, UnitKind.COMMUNITY}
+STREET_KINDS = (UnitKind.STREET, UnitKind.TOWN)
+COMMUNITY_KINDS = (UnitKind.COMMUNITY, UnitKind.VILLAGE)
+# The levels whose units hold members (a street's own branch down to a building's group).
+MEMBER_LEVELS = (Level.STREET, Level.COMMUNITY, Level.COMPOUND, Level.BUILDING)
 
 
 class PartyOrgType(models.TextChoices):

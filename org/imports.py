@@ -60,7 +60,7 @@ from import_export import resources
 from core.audit import record as audit_record
 from core.idcard import mask_id_number, normalize_id_number
 from core.models import AuditLog
-from core.scoping import Action, ScopeDenied, scope_nodes, unit_in_scope
+from core.scoping import Action, ScopeDenied, scope_nodes, subtree_q, unit_in_scope
 from core.spreadsheets import SpreadsheetError, open_table, require_columns
 
 from .choices import LEVEL_OF_KIND, Level
@@ -327,7 +327,7 @@ class _Context:
             return
         su = self.scope_unit
         found = {u.code: u for u in OrgUnit.objects.for_user(self.actor, Action.IMPORT).filter(
-            code__in=missing, tree_id=su.tree_id, lft__gte=su.lft, rght__lte=su.rght,
+            subtree_q(su), code__in=missing,
         ).only("pk", "code", "kind", "tree_id", "lft", "rght", "level")}
         for code in missing:
             self.units[code] = found.get(code)
@@ -341,7 +341,7 @@ class _Context:
             return
         su = self.scope_unit
         inside = set(OrgUnit.objects.for_user(self.actor, Action.IMPORT).filter(
-            pk__in=missing, tree_id=su.tree_id, lft__gte=su.lft, rght__lte=su.rght).values_list("pk", flat=True))
+            subtree_q(su), pk__in=missing).values_list("pk", flat=True))
         for i in missing:
             self.unit_ids[i] = i in inside
 

@@ -1,18 +1,68 @@
 """Admin: the time-limit table is edited here; every other record is read-only (it is written by the
 services, which keep history, scope and audit), and lists are scoped like everywhere else."""
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from core.scoping import Action
+from core.scoping import Action, ScopeDenied, unit_in_scope
+from org.models import OrgUnit
 
 from . import models as m
+from . import services
 
 
 @admin.register(m.TimeLimit)
 class TimeLimitAdmin(admin.ModelAdmin):
+    """Edited by the district (CHANGE over every district root) through ``services.time_limit_set``."""
+
     list_display = ("category", "level", "days")
     list_filter = ("level",)
     list_editable = ("days",)
     ordering = ("category", "level")
+
+    def _district(self, request) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        roots = list(OrgUnit.objects.filter(parent__isnull=True))
+        return bool(roots) and all(unit_in_scope(user, Action.CHANGE, root) for root in roots)
+
+    def has_module_permission(self, request):
+        return self._district(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._district(request)
+
+    def has_add_permission(self, request):
+        return self._district(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._district(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._district(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("category", "level") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.time_limit_set(actor=request.user, category=obj.category, level=obj.level,
+                                            days=obj.days)
+        except (ScopeDenied, ValidationError) as exc:
+            raise PermissionDenied from exc
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        try:
+            services.time_limit_delete(actor=request.user, time_limit=obj)
+        except ScopeDenied as exc:
+            raise PermissionDenied from exc
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class ScopedReadOnlyAdmin(admin.ModelAdmin):

@@ -8,9 +8,10 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from core.scoping import subtree_q
+
 from .choices import DONE_STATES
 from .models import AssignmentLetter, Case, DelegatedServiceItem, KeyTask, TaskArea
-from .selectors import subtree_q
 
 
 def compute(unit, year=None) -> dict:

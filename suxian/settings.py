@@ -130,6 +130,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The scoping primitive (core.scoping) names no domain model: these name the tree's unit and the grants.
+SCOPE_UNIT_MODEL = "org.OrgUnit"
+SCOPE_GRANT_MODEL = "accounts.RoleGrant"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

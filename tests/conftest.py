@@ -3,7 +3,8 @@ import os
 
 import pytest
 
-from core.testing import build_persona_tree, in_ci, is_postgres, parametrize_matrix
+from core.testing import in_ci, is_postgres, parametrize_matrix
+from org.testing import build_persona_tree
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
-from core.scoping import ScopedManager, ScopedQuerySet
+from core.scoping import ScopedManager, ScopedQuerySet, subtree_q
 
 from ..choices import LEVEL_OF_KIND, Level
 
@@ -80,9 +80,7 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(status__in=CURRENT_STATUSES)
 
     def in_subtree(self, unit, path: str = "unit"):
-        return self.filter(
-            **{f"{path}__tree_id": unit.tree_id, f"{path}__lft__gte": unit.lft, f"{path}__rght__lte": unit.rght}
-        )
+        return self.filter(subtree_q(unit, path))
 
 
 MemberManager = models.Manager.from_queryset(MemberQuerySet)
@@ -402,14 +400,6 @@ TRANSFER_TRANSITIONS = {
 }
 
 
-class TransferQuerySet(ScopedQuerySet):
-    def for_user(self, user, action="view"):
-        """A transfer concerns both sides: it is in scope when its sending unit or its receiving unit is."""
-        from core.scoping import scope_q
-
-        return self.filter(scope_q(user, action, "from_unit") | scope_q(user, action, "to_unit"))
-
-
 class Transfer(TimeStampedModel):
     """组织关系转接: moving a member's org relationship from ``from_unit`` (or, coming in from outside the
     tree, ``from_outside``) to ``to_unit``. States: requested → approved | returned; approved → completed |
@@ -436,8 +426,9 @@ class Transfer(TimeStampedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
 
-    objects = models.Manager.from_queryset(TransferQuerySet)()
-    scope_unit_path = "from_unit"  # see TransferQuerySet.for_user: either side
+    objects = ScopedManager()
+    # A transfer concerns both sides: in scope when its sending or its receiving unit is.
+    scope_unit_path = ("from_unit", "to_unit")
 
     class Meta:
         verbose_name = _("membership transfer")

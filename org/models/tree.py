@@ -20,6 +20,10 @@ class OrgUnitQuerySet(ScopedQuerySetMixin, TreeQuerySet):
             return self.filter(subtree_q(unit))
         return self.filter(tree_id=unit.tree_id, lft__gt=unit.lft, rght__lt=unit.rght)
 
+    def pickable_by(self, user, action):
+        """Units a user may pick in a form when acting with ``action``, in tree order."""
+        return self.for_user(user, action).order_by("tree_id", "lft")
+
 
 class OrgUnitManager(TreeManager.from_queryset(OrgUnitQuerySet)):
     pass

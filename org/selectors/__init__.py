@@ -1,4 +1,5 @@
 """Reads of the organisation system (one module per topic; all re-exported here)."""
-from .tree import *  # noqa: F401,F403
+from .member_export import *  # noqa: F401,F403
 from .members import *  # noqa: F401,F403
 from .rollup import *  # noqa: F401,F403
+from .tree import *  # noqa: F401,F403

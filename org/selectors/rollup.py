@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 
-from core.scoping import Action, scope_nodes
+from core.scoping import Action, scope_sql
 
 from ..choices import Level, UnitKind
 from ..models import Member, OrgUnit
@@ -28,20 +28,6 @@ _KEY_COLUMN = {Level.DISTRICT: "tree_id", Level.STREET: "street_anc_id", Level.C
                Level.COMPOUND: "compound_anc_id"}
 
 
-def _scope_sql(user, alias: str) -> tuple[str, list] | None:
-    """SQL restricting ``alias`` (an org_orgunit row) to the user's view scope; None when out of scope."""
-    nodes = scope_nodes(user, Action.VIEW)
-    if nodes is None:
-        return "TRUE", []
-    if not nodes:
-        return None
-    parts, params = [], []
-    for n in nodes:
-        parts.append(f"({alias}.tree_id = %s AND {alias}.lft >= %s AND {alias}.rght <= %s)")
-        params += [n.tree_id, n.lft, n.rght]
-    return "(" + " OR ".join(parts) + ")", params
-
-
 def org_rollup(*, user, levels=(Level.DISTRICT, Level.STREET, Level.COMMUNITY), current_only: bool = True) -> list[dict]:
     """Every unit of ``levels`` in the user's view scope with its cumulative counts (its subtree, itself
     included): units by kind, party-organisation coverage (as ``subtree_counts``) and ``members``.
@@ -50,7 +36,7 @@ def org_rollup(*, user, levels=(Level.DISTRICT, Level.STREET, Level.COMMUNITY), 
     (the units, the grouped counts; the latter after two ``SET LOCAL`` in its own transaction).
     """
     levels = sorted({int(level) for level in levels})
-    scope = _scope_sql(user, "u")
+    scope = scope_sql(user, Action.VIEW, "u")
     if scope is None or not levels:
         return []
     scope_where, scope_params = scope

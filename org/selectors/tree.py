@@ -152,25 +152,8 @@ def breadcrumbs(*, user, unit: OrgUnit) -> list[tuple[OrgUnit, bool]]:
 
 
 def outside_unit_choices(*, user, kind=None):
-    """Outside units a user may pick: registered at an ancestor-or-self of one of their grant nodes,
-    or anywhere below them. Two queries."""
-    from core.scoping import department_scope, scope_q
-
+    """Outside units a user may pick (``OutsideUnitQuerySet.pickable_by``), optionally of one kind."""
     from ..models import OutsideUnit
 
-    qs = OutsideUnit.objects.filter(is_active=True)
-    nodes = scope_nodes(user, Action.VIEW)
-    if nodes is not None:
-        ancestor_q = Q(pk__in=[])
-        for n in nodes:
-            ancestor_q |= Q(tree_id=n.tree_id, lft__lte=n.lft, rght__gte=n.rght)
-        ancestor_ids = list(OrgUnit.objects.filter(ancestor_q).values_list("pk", flat=True))
-        departments = department_scope(user, Action.VIEW) or ()
-        qs = qs.filter(
-            Q(registered_at_id__in=ancestor_ids)
-            | scope_q(user, Action.VIEW, "registered_at")
-            | Q(pk__in=sorted(departments))  # a liaison's own departments
-        )
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("kind", "code")
+    qs = OutsideUnit.objects.pickable_by(user)
+    return qs.filter(kind=kind) if kind else qs

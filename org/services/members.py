@@ -36,7 +36,6 @@ from core.models import AuditLog
 from core.scoping import Action, ScopeDenied, require_scope, unit_in_scope
 
 from ..choices import LEVEL_OF_KIND, Level
-from .tally import tally_shift
 from ..models import (
     DualRegistration,
     Member,
@@ -55,6 +54,7 @@ from ..models import (
     TransferEvent,
     TransferState,
 )
+from .tally import tally_shift
 
 __all__ = [
     "MEMBER_EDITABLE_FIELDS", "dual_registration_create", "dual_registration_end", "member_create",

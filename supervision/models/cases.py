@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.scoping import ScopedManager, ScopedQuerySet
 
 from ..choices import (
     DONE_STATES,
@@ -19,7 +20,7 @@ from ..choices import (
     ResponsibleLevel,
     Satisfaction,
 )
-from .base import SupervisionManager, SupervisionQuerySet, choice_check
+from .base import choice_check
 
 # Used when the TimeLimit table has no row for (category, level).
 DEFAULT_DAYS_BY_LEVEL = {
@@ -52,7 +53,7 @@ class TimeLimit(models.Model):
         return f"{self.get_category_display()} · {self.get_level_display()} · {self.days}"
 
 
-class CaseQuerySet(SupervisionQuerySet):
+class CaseQuerySet(ScopedQuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
@@ -228,7 +229,7 @@ class CaseEvent(models.Model):
     )
     due_on = models.DateField(_("due on after this event"), null=True, blank=True)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "case__unit"
     scope_department_path = "case__handler_department"
 

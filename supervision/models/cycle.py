@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.scoping import ScopedManager
 
 from ..choices import AgendaReason, ConsultationDecision, Cycle, DispatchDecisionAction, NotificationKind
-from .base import SupervisionManager, choice_check
+from .base import choice_check
 
 
 def unit_or_department_unique(fields: list[str], name: str) -> list[models.UniqueConstraint]:
@@ -47,7 +48,7 @@ class CycleRun(models.Model):
     worker = models.CharField(_("worker"), max_length=100, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "unit"
     scope_department_path = "department"
 
@@ -93,7 +94,7 @@ class DispatchSheet(models.Model):
     tasks_due = models.PositiveIntegerField(_("tasks due"), default=0)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "unit"
     scope_department_path = "department"
 
@@ -121,7 +122,7 @@ class DispatchMeeting(TimeStampedModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "sheet__unit"
     scope_department_path = "sheet__department"
 
@@ -145,7 +146,7 @@ class DispatchDecision(models.Model):
     event = models.OneToOneField("supervision.CaseEvent", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="dispatch_decision")
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "meeting__sheet__unit"
     scope_department_path = "meeting__sheet__department"
 
@@ -175,7 +176,7 @@ class Consultation(TimeStampedModel):
     participants = models.TextField(_("participants"), blank=True)
     run = models.ForeignKey(CycleRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "unit"
 
     class Meta:
@@ -203,7 +204,7 @@ class ConsultationItem(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     closed_on = models.DateField(_("closed (销号) on"), null=True, blank=True)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "consultation__unit"
 
     class Meta:
@@ -240,7 +241,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("pushed at"), null=True, blank=True)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "unit"
 
     class Meta:

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.scoping import ScopedManager, ScopedQuerySet
 
 from ..choices import CauseKind, FindingDimension, NoticeState, ReceivingLevel
-from .base import SupervisionManager, SupervisionQuerySet, choice_check
+from .base import choice_check
 
 
 class Inspection(TimeStampedModel):
@@ -24,7 +25,7 @@ class Inspection(TimeStampedModel):
     unannounced = models.BooleanField(_("unannounced (四不两直)"), default=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "unit"
 
     class Meta:
@@ -50,7 +51,7 @@ class Finding(models.Model):
     dimension = models.CharField(_("dimension"), max_length=16, choices=FindingDimension.choices)
     description = models.TextField(_("finding"))
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "unit"
     scope_department_path = "department"
 
@@ -64,7 +65,7 @@ class Finding(models.Model):
         return f"{self.get_dimension_display()}: {self.description[:40]}"
 
 
-class RectificationQuerySet(SupervisionQuerySet):
+class RectificationQuerySet(ScopedQuerySet):
     def overdue(self, today=None):
         return self.filter(done_on__isnull=True, deadline__lt=today or timezone.localdate())
 
@@ -153,7 +154,7 @@ class SupervisionNotice(CausedByMixin, TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "unit"
     scope_department_path = "department"
 
@@ -203,7 +204,7 @@ class AccountabilityInterview(CausedByMixin, TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "unit"
     scope_department_path = "department"
 
@@ -232,7 +233,7 @@ class DelegatedServiceItem(models.Model):
     is_active = models.BooleanField(_("in force"), default=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "owner"
 
     class Meta:

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.scoping import ScopedManager, ScopedQuerySet
 
 from ..choices import AssignmentRole, LetterState
-from .base import SupervisionManager, SupervisionQuerySet, choice_check
+from .base import choice_check
 from .cycle import unit_or_department_unique
 
 
@@ -21,7 +22,7 @@ class TaskArea(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=120)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "owner"
 
     class Meta:
@@ -45,7 +46,7 @@ class KeyTask(models.Model):
     description = models.TextField(_("description"), blank=True)
     deadline = models.DateField(_("deadline"))
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "owner"
 
     class Meta:
@@ -58,7 +59,7 @@ class KeyTask(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class LetterQuerySet(SupervisionQuerySet):
+class LetterQuerySet(ScopedQuerySet):
     def with_overdue(self, today=None):
         today = today or timezone.localdate()
         return self.annotate(
@@ -134,7 +135,7 @@ class ProgressReport(models.Model):
     text = models.TextField(_("progress"))
     completes = models.BooleanField(_("task completed"), default=False)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "letter__unit"
     scope_department_path = "letter__department"
 

@@ -6,10 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.scoping import ScopedManager
 from org.choices import LEVEL_OF_KIND, Level
 
 from ..choices import Category
-from .base import SupervisionManager, choice_check
+from .base import choice_check
 
 
 class VisitRecord(TimeStampedModel):
@@ -34,7 +35,7 @@ class VisitRecord(TimeStampedModel):
         on_delete=models.SET_NULL, related_name="+",
     )
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "place"
 
     class Meta:
@@ -75,7 +76,7 @@ class VisitGap(models.Model):
     run = models.ForeignKey("supervision.CycleRun", on_delete=models.PROTECT, related_name="visit_gaps")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = SupervisionManager()
+    objects = ScopedManager()
     scope_unit_path = "community"
 
     class Meta:

@@ -27,4 +27,5 @@ from .tasklist import (  # noqa: F401
     progress_report_create,
     task_area_create,
 )
+from .timelimits import time_limit_delete, time_limit_set  # noqa: F401
 from .visits import visit_record_create, visit_records_bulk_create  # noqa: F401

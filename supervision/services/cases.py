@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import snapshot
-from core.scoping import Action, ScopeDenied
+from core.scoping import Action, ScopeDenied, require_scope, unit_in_scope
 from org.models import OrgUnit
 
 from ..choices import (
@@ -28,16 +28,13 @@ from ..choices import (
     Satisfaction,
 )
 from ..models import Case, CaseEvent, ConsultationItem, VisitRecord
-from ..selectors import liaison_departments
 from .common import (
     audit,
     due_on,
     holder_for,
     holder_users,
-    in_scope_fresh,
     not_blank,
     notify,
-    require,
     root_of,
     today,
 )
@@ -158,10 +155,9 @@ def can_handle(actor, case: Case) -> bool:
     if getattr(actor, "is_superuser", False):
         return True
     if case.handler_department_id:
-        if case.handler_department_id in liaison_departments(actor, Action.RECORD):
-            return True
-        return in_scope_fresh(actor, Action.RECORD, unit=root_of(case.unit))
-    return in_scope_fresh(actor, Action.RECORD, unit=case.handler_unit)
+        return unit_in_scope(actor, Action.RECORD, root_of(case.unit), department_id=case.handler_department_id,
+                             fresh=True)
+    return unit_in_scope(actor, Action.RECORD, case.handler_unit, fresh=True)
 
 
 def case_available_actions(*, actor, case: Case) -> list[str]:
@@ -216,7 +212,7 @@ def _transition(actor, case, action: str, *, notify_kind=None, **kwargs) -> Case
     # or a unit that hands the case on keeps no right to act, which is the point of handing it on).
     fresh = Case.objects.select_related("unit").get(pk=c.pk)
     if fresh.unit_id != unit_id or not (
-        in_scope_fresh(actor, Action.VIEW, unit=fresh.unit, department_id=fresh.handler_department_id)
+        unit_in_scope(actor, Action.VIEW, fresh.unit, department_id=fresh.handler_department_id, fresh=True)
         or action in (CaseAction.ESCALATE, CaseAction.RETURN, CaseAction.ASSIGN)
     ):
         raise ScopeDenied(Action.RECORD)
@@ -243,7 +239,7 @@ def case_register(*, actor, unit: OrgUnit, kind: str, source: str, category: str
     """Register a case at ``unit``; it starts ``registered`` at ``level`` with its due date from the
     time-limit table."""
     unit = OrgUnit.objects.get(pk=unit.pk)
-    require(actor, Action.RECORD, unit=unit)
+    require_scope(actor, Action.RECORD, unit)
     if visit is not None:
         visit = VisitRecord.objects.for_user(actor, Action.RECORD).filter(pk=visit.pk).first()
         if visit is None:
@@ -266,7 +262,7 @@ def case_register(*, actor, unit: OrgUnit, kind: str, source: str, category: str
         case=case, actor=actor, action=CaseAction.REGISTER, from_state="", to_state=case.state, to_level=level,
         to_unit_id=handler_unit_id, to_department_id=handler_department_id, due_on=case.due_on,
     )
-    require(actor, Action.RECORD, unit=OrgUnit.objects.get(pk=case.unit_id))
+    require_scope(actor, Action.RECORD, OrgUnit.objects.get(pk=case.unit_id))
     audit(actor, "case.register", case)
     return case
 
@@ -352,7 +348,7 @@ def case_bulk_import(*, actor, rows: list[dict], batch_size: int = 2000) -> int:
         steps = row.pop("steps", [])
         unit = row["unit"]
         if unit.pk not in checked:
-            require(actor, Action.RECORD, unit=unit)
+            require_scope(actor, Action.RECORD, unit)
             checked.add(unit.pk)
         level = row.pop("level", ResponsibleLevel.COMMUNITY)
         hu, hd = holder_for(level, unit, row.pop("department", None))

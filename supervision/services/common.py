@@ -5,7 +5,6 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,35 +13,15 @@ from accounts.models import RoleGrant
 from accounts.roles import Role
 from core.audit import audit_write, record, snapshot
 from core.models import AuditLog
-from core.scoping import ScopeDenied, unit_in_scope
+from core.tasks import enqueue_on_commit
 from org.models import OrgUnit, OutsideUnit, OutsideUnitKind
 
 from ..choices import ResponsibleLevel
 from ..models import DEFAULT_DAYS_BY_LEVEL, Notification, TimeLimit
-from ..selectors import forget_supervision_scope, liaison_departments
 
 log = logging.getLogger("suxian.supervision")
 
 SYSTEM = "system:cycle"  # actor_username of audit rows written by the periodic jobs
-
-
-def in_scope_fresh(actor, action: str, *, unit, department_id=None) -> bool:
-    """Scope check for writes: the department part from the liaison grants, the tree part fresh from
-    the database (a concurrent tree write cannot grant or deny by stale ranges)."""
-    if department_id is not None and department_id in liaison_departments(actor, action):
-        return True
-    return unit_in_scope(actor, action, unit, fresh=True)  # department roles give no tree scope
-
-
-def require(actor, action: str, *, unit, department_id=None) -> None:
-    if not in_scope_fresh(actor, action, unit=unit, department_id=department_id):
-        raise ScopeDenied(action)
-
-
-def recheck(actor, action: str, *, unit_id: int, department_id=None) -> None:
-    """After writing, inside the transaction: re-read the unit and check the actor's scope again."""
-    forget_supervision_scope(actor)
-    require(actor, action, unit=OrgUnit.objects.get(pk=unit_id), department_id=department_id)
 
 
 def audit(actor, action: str, obj, before=None, after=None, unit=None):
@@ -122,22 +101,16 @@ def holder_users(*, unit_id=None, department_id=None) -> list[int]:
 
 
 def dispatch_push(notification_ids: list[int]) -> None:
-    """After commit: hand notifications to Celery for push delivery. A broker outage is logged, never
-    raised: the notifications are rows already and show in the app regardless."""
-    if not notification_ids:
+    """Queue the push delivery of notifications after commit. A broker outage is logged, never raised:
+    the notifications are rows already and show in the app regardless."""
+    ids = list(notification_ids)
+    if not ids:
         return
-    try:
-        from suxian.celery import app
 
-        from ..tasks import notification_deliver_task
+    def outage(exc):
+        log.warning("notification push not queued (broker unavailable); %d rows kept", len(ids), exc_info=exc)
 
-        if app.conf.task_always_eager:  # embedded default: no broker, run in-process
-            notification_deliver_task.apply(args=[list(notification_ids)])
-        else:
-            notification_deliver_task.delay(list(notification_ids))
-    except Exception:  # noqa: BLE001 - any broker/transport error must not fail the request
-        log.warning("notification push not queued (broker unavailable); %d rows kept", len(notification_ids),
-                    exc_info=True)
+    enqueue_on_commit("supervision.notification_deliver", ids, on_error=outage)
 
 
 def notify(*, recipients, kind: str, params: dict, link: str = "", unit=None, dedupe_key: str = "") -> list[int]:
@@ -167,11 +140,11 @@ def notify(*, recipients, kind: str, params: dict, link: str = "", unit=None, de
         Notification.objects.filter(recipient_id__in=[r.recipient_id for r in rows], kind=kind,
                                     dedupe_key=dedupe_key).order_by("-id").values_list("id", flat=True)[: len(rows)]
     ) if dedupe_key else [r.pk for r in rows if r.pk]
-    transaction.on_commit(lambda: dispatch_push(ids))
+    dispatch_push(ids)
     return ids
 
 
 __all__ = [
     "SYSTEM", "audit", "dispatch_push", "due_on", "holder_for", "holder_users",
-    "notify", "not_blank", "recheck", "require", "root_of", "time_limits", "today", "department_check", "log",
+    "notify", "not_blank", "root_of", "time_limits", "today", "department_check", "log",
 ]

@@ -5,13 +5,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import snapshot
-from core.scoping import Action
+from core.scoping import Action, get_object_for_user, require_scope
 from org.choices import UnitKind
 from org.models import OrgUnit
 
@@ -26,9 +26,8 @@ from ..choices import (
 )
 from ..cycles import Period, parse_period
 from ..models import Case, Consultation, ConsultationItem
-from ..selectors import get_for_user
 from . import cases as case_services
-from .common import audit, holder_users, not_blank, notify, require
+from .common import audit, holder_users, not_blank, notify
 
 DEFAULT_THRESHOLD_DAYS = 60
 STREET_LEVELS = (ResponsibleLevel.COMMUNITY, ResponsibleLevel.STREET)
@@ -104,7 +103,7 @@ def consultation_build(*, actor, period: str, unit: OrgUnit,
                        threshold_days: int = DEFAULT_THRESHOLD_DAYS) -> Consultation:
     period_obj = parse_period(Cycle.QUARTERLY, period)
     unit = OrgUnit.objects.get(pk=unit.pk)
-    require(actor, Action.RECORD, unit=unit)
+    require_scope(actor, Action.RECORD, unit)
     consultation, _added = build_consultation(period=period_obj, unit=unit, actor=actor,
                                               threshold_days=threshold_days)
     return consultation
@@ -112,7 +111,7 @@ def consultation_build(*, actor, period: str, unit: OrgUnit,
 
 @transaction.atomic
 def consultation_record(*, actor, consultation: Consultation, held_on: dt.date, participants: str) -> Consultation:
-    consultation = get_for_user(Consultation.objects.select_for_update(), actor, Action.RECORD, pk=consultation.pk)
+    consultation = get_object_for_user(Consultation.objects.select_for_update(), actor, Action.RECORD, pk=consultation.pk)
     before = snapshot(consultation)
     consultation.held_on = held_on
     consultation.participants = not_blank(participants, "participants")
@@ -128,7 +127,7 @@ def consultation_decide(*, actor, item: ConsultationItem, decision: str, note: s
                         on: dt.date | None = None) -> ConsultationItem:
     """Decide one agenda item. ``resolved`` resolves the case (and so 销号 the item), ``escalated``
     escalates it, ``assigned`` sets a new deadline, ``carry_over`` leaves it for next quarter."""
-    item = get_for_user(ConsultationItem.objects.select_for_update(of=("self",)).select_related("consultation"),
+    item = get_object_for_user(ConsultationItem.objects.select_for_update(of=("self",)).select_related("consultation"),
                         actor, Action.RECORD, pk=item.pk)
     if item.closed_on is not None:
         raise ValidationError({"decision": ValidationError(_("This item is already closed."), code="closed")})

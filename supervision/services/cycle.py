@@ -11,11 +11,10 @@ import socket
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import RoleGrant
 from org.choices import UnitKind
 from org.models import OrgUnit, OutsideUnit, OutsideUnitKind
 
@@ -30,9 +29,10 @@ from ..models import (
     VisitGap,
     VisitRecord,
 )
+from ..selectors import visiting_grants
 from .common import audit, holder_users, log, notify
 from .consultation import build_consultation
-from .dispatch import VISITING_ROLES, generate_sheet
+from .dispatch import generate_sheet
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -84,8 +84,8 @@ def weekly_cycle_run(*, period: str | None = None) -> dict:
         visited[community_id].add(cadre_id)
     expected: dict[int, set[int]] = defaultdict(set)
     for unit_id, user_id in (
-        RoleGrant.objects.filter(role__in=VISITING_ROLES, unit__kind=UnitKind.COMMUNITY, valid_from__lte=week.end)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=week.start)).values_list("unit_id", "user_id")
+        visiting_grants(date_from=week.start, date_to=week.end).filter(unit__kind=UnitKind.COMMUNITY)
+        .values_list("unit_id", "user_id")
     ):
         expected[unit_id].add(user_id)
 

@@ -5,16 +5,14 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import RoleGrant
-from accounts.roles import Role
 from core.audit import snapshot
-from core.scoping import Action
-from org.choices import UnitKind
+from core.scoping import Action, get_object_for_user, require_scope
+from org.choices import COMMUNITY_KINDS, STREET_KINDS
 from org.models import OrgUnit, OutsideUnit
 
 from ..choices import (
@@ -27,13 +25,10 @@ from ..choices import (
 )
 from ..cycles import Period, parse_period
 from ..models import AssignmentLetter, Case, CaseEvent, DispatchDecision, DispatchMeeting, DispatchSheet, VisitRecord
-from ..selectors import get_for_user
+from ..selectors import visit_coverage, visiting_grants
 from . import cases as case_services
-from .common import audit, department_check, holder_users, not_blank, notify, require, today
+from .common import audit, department_check, holder_users, not_blank, notify, today
 
-STREET_KINDS = (UnitKind.STREET, UnitKind.TOWN)
-COMMUNITY_KINDS = (UnitKind.COMMUNITY, UnitKind.VILLAGE)
-VISITING_ROLES = (Role.COMMUNITY_CADRE, Role.COMMUNITY_SECRETARY)
 SHEET_NUMBERS = [
     "new_cases", "resolved_cases", "open_cases", "overdue_cases", "visits", "households_visited",
     "communities_total", "communities_visited", "cadres_total", "cadres_visited", "tasks_due",
@@ -77,37 +72,26 @@ def compute_street_sheet(street: OrgUnit, period: Period, now_day: dt.date | Non
         for r in cases.filter(in_month | _open_at(as_of)).values("category")
         .annotate(new=Count("id", filter=in_month), open=Count("id", filter=_open_at(as_of))).order_by()
     }
-    communities = list(
-        OrgUnit.objects.filter(street_anc_id=street.pk, kind__in=COMMUNITY_KINDS).order_by("code")
-        .values("id", "code", "name")
-    )
+    communities = OrgUnit.objects.filter(street_anc_id=street.pk, kind__in=COMMUNITY_KINDS).only(
+        "id", "code", "name").order_by("code")
     visits = VisitRecord.objects.filter(place__street_anc_id=street.pk, visited_on__gte=period.start,
                                         visited_on__lte=last_day)
-    per_community = {
-        r["place__community_anc"]: r
-        for r in visits.values("place__community_anc").annotate(
-            visits=Count("id"), households=Sum("households_count"), cadres=Count("cadre", distinct=True)
-        ).order_by()
-    }
+    coverage = [
+        dict(community_id=r["unit"].pk, code=r["unit"].code, name=r["unit"].name, visits=r["visits"],
+             households=r["households"], cadres=r["cadres"])
+        for r in visit_coverage(communities=communities, visits=visits)
+    ]
     per_cadre = list(
         visits.values("cadre", "cadre__username", "cadre__full_name", "place__community_anc")
         .annotate(visits=Count("id")).order_by("place__community_anc", "cadre")
     )
     expected = list(
-        RoleGrant.objects.filter(role__in=VISITING_ROLES, unit__street_anc_id=street.pk, unit__kind__in=COMMUNITY_KINDS,
-                                 valid_from__lte=last_day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        visiting_grants(date_from=period.start, date_to=last_day)
+        .filter(unit__street_anc_id=street.pk, unit__kind__in=COMMUNITY_KINDS)
         .values("user_id", "user__username", "user__full_name", "unit_id").distinct().order_by("unit_id", "user_id")
     )
     visited_cadres = {(r["cadre"], r["place__community_anc"]) for r in per_cadre}
     expected_keys = {(g["user_id"], g["unit_id"]) for g in expected}
-    coverage = [
-        dict(community_id=c["id"], code=c["code"], name=c["name"],
-             visits=per_community.get(c["id"], {}).get("visits", 0),
-             households=per_community.get(c["id"], {}).get("households") or 0,
-             cadres=per_community.get(c["id"], {}).get("cadres", 0))
-        for c in communities
-    ]
     cadres = [
         dict(user_id=r["cadre"], name=r["cadre__full_name"] or r["cadre__username"],
              community_id=r["place__community_anc"], visits=r["visits"])
@@ -122,7 +106,7 @@ def compute_street_sheet(street: OrgUnit, period: Period, now_day: dt.date | Non
         agg,
         visits=sum(r["visits"] for r in coverage),
         households_visited=sum(r["households"] for r in coverage),
-        communities_total=len(communities),
+        communities_total=len(coverage),
         communities_visited=sum(1 for r in coverage if r["visits"]),
         cadres_total=len(expected_keys | visited_cadres),
         cadres_visited=len(visited_cadres),
@@ -202,10 +186,10 @@ def dispatch_sheet_generate(*, actor, period: str, unit: OrgUnit | None = None, 
     period_obj = parse_period(Cycle.MONTHLY, period)
     if department is not None:
         department = department_check(department)
-        require(actor, Action.RECORD, unit=department.registered_at, department_id=department.pk)
+        require_scope(actor, Action.RECORD, department.registered_at, department_id=department.pk)
     else:
         unit = OrgUnit.objects.get(pk=unit.pk)
-        require(actor, Action.RECORD, unit=unit)
+        require_scope(actor, Action.RECORD, unit)
     sheet, _written = generate_sheet(period=period_obj, unit=unit, department=department, actor=actor,
                                      regenerate=regenerate)
     return sheet
@@ -222,7 +206,7 @@ def dispatch_meeting_record(*, actor, sheet: DispatchSheet, held_on: dt.date, at
                             decisions: list[dict] | tuple = ()) -> DispatchMeeting:
     """Record the meeting on a sheet; each decision (``case``, ``action`` assign/reprioritise/escalate
     and that service's arguments) is carried out through the case services in the same transaction."""
-    sheet = get_for_user(DispatchSheet.objects.select_related("unit", "department"), actor, Action.RECORD,
+    sheet = get_object_for_user(DispatchSheet.objects.select_related("unit", "department"), actor, Action.RECORD,
                          pk=sheet.pk) if actor is not None else sheet
     meeting = DispatchMeeting(sheet=sheet, held_on=held_on, attendees=not_blank(attendees, "attendees"),
                               summary=summary, recorded_by=actor)
@@ -246,7 +230,7 @@ def dispatch_meeting_record(*, actor, sheet: DispatchSheet, held_on: dt.date, at
         updated = services[action](actor=actor, case=case, **spec)
         DispatchDecision.objects.create(meeting=meeting, case=case, action=action, note=note,
                                         event=updated._last_event)
-    require(actor, Action.RECORD, unit=sheet.unit, department_id=sheet.department_id)
+    require_scope(actor, Action.RECORD, sheet.unit, department_id=sheet.department_id)
     audit(actor, "dispatch_meeting.record", meeting)
     return meeting
 

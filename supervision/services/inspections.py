@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.audit import snapshot
-from core.scoping import Action
+from core.scoping import Action, get_object_for_user, require_scope
 from org.models import OrgUnit
 
 from ..choices import NoticeState, NotificationKind, ReceivingLevel
@@ -23,8 +23,7 @@ from ..models import (
     RectificationItem,
     SupervisionNotice,
 )
-from ..selectors import get_for_user
-from .common import audit, department_check, holder_users, not_blank, notify, require, root_of
+from .common import audit, department_check, holder_users, not_blank, notify, root_of
 
 NOTICE_PREFIX = "苏党建督"
 
@@ -33,10 +32,10 @@ NOTICE_PREFIX = "苏党建督"
 def inspection_create(*, actor, unit: OrgUnit, held_on: dt.date, inspectors: str, places=(), unannounced=True,
                       note: str = "") -> Inspection:
     unit = OrgUnit.objects.get(pk=unit.pk)
-    require(actor, Action.CHANGE, unit=unit)
+    require_scope(actor, Action.CHANGE, unit)
     places = list(places)
     for place in places:
-        require(actor, Action.VIEW, unit=place)
+        require_scope(actor, Action.VIEW, place)
     inspection = Inspection(unit=unit, held_on=held_on, inspectors=not_blank(inspectors, "inspectors"),
                             unannounced=unannounced, note=note)
     inspection.full_clean()
@@ -58,7 +57,7 @@ def _target(unit, department):
 @transaction.atomic
 def finding_create(*, actor, inspection: Inspection, dimension: str, description: str, unit=None, department=None,
                    key_task=None) -> Finding:
-    inspection = get_for_user(Inspection, actor, Action.CHANGE, pk=inspection.pk)
+    inspection = get_object_for_user(Inspection, actor, Action.CHANGE, pk=inspection.pk)
     unit, department = _target(unit, department)
     finding = Finding(inspection=inspection, unit=unit, department=department, key_task=key_task, dimension=dimension,
                       description=not_blank(description, "description"))
@@ -70,8 +69,8 @@ def finding_create(*, actor, inspection: Inspection, dimension: str, description
 
 @transaction.atomic
 def rectification_item_create(*, actor, finding: Finding, description: str, deadline: dt.date) -> RectificationItem:
-    finding = get_for_user(Finding.objects.select_related("inspection"), actor, Action.VIEW, pk=finding.pk)
-    require(actor, Action.CHANGE, unit=finding.inspection.unit)
+    finding = get_object_for_user(Finding.objects.select_related("inspection"), actor, Action.VIEW, pk=finding.pk)
+    require_scope(actor, Action.CHANGE, finding.inspection.unit)
     item = RectificationItem(finding=finding, description=not_blank(description, "description"), deadline=deadline)
     item.full_clean()
     item.save()
@@ -82,7 +81,7 @@ def rectification_item_create(*, actor, finding: Finding, description: str, dead
 @transaction.atomic
 def rectification_item_follow_up(*, actor, item: RectificationItem, follow_up: str,
                                  done_on: dt.date | None = None) -> RectificationItem:
-    item = get_for_user(RectificationItem.objects.select_for_update(of=("self",)), actor, Action.RECORD, pk=item.pk)
+    item = get_object_for_user(RectificationItem.objects.select_for_update(of=("self",)), actor, Action.RECORD, pk=item.pk)
     before = snapshot(item)
     item.follow_up = not_blank(follow_up, "follow_up")
     item.done_on = done_on
@@ -102,7 +101,7 @@ def _require_district(actor, unit: OrgUnit) -> None:
     """Supervision notices are the district's to draft, issue and withdraw: CHANGE scope over the
     district root of the notice's unit (a department notice's unit is the root the department is
     registered at), checked fresh inside the caller's transaction. Liaison grants do not count."""
-    require(actor, Action.CHANGE, unit=root_of(unit))
+    require_scope(actor, Action.CHANGE, root_of(unit))
 
 
 def _next_notice_number(year: int) -> str:
@@ -144,7 +143,7 @@ def supervision_notice_create(*, actor, cause_kind: str, cause, period: str, tex
 @transaction.atomic
 def supervision_notice_issue(*, actor, notice: SupervisionNotice, issued_on: dt.date, text: str = "") -> SupervisionNotice:
     """Review a draft and issue it: numbered within the year, the target's people are notified."""
-    notice = get_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
+    notice = get_object_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
                           pk=notice.pk)
     _require_district(actor, notice.unit)
     if notice.state != NoticeState.DRAFT:
@@ -168,7 +167,7 @@ def supervision_notice_issue(*, actor, notice: SupervisionNotice, issued_on: dt.
 
 @transaction.atomic
 def supervision_notice_withdraw(*, actor, notice: SupervisionNotice, reason: str) -> SupervisionNotice:
-    notice = get_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
+    notice = get_object_for_user(SupervisionNotice.objects.select_for_update(of=("self",)), actor, Action.CHANGE,
                           pk=notice.pk)
     _require_district(actor, notice.unit)
     if notice.state != NoticeState.DRAFT:
@@ -187,12 +186,12 @@ def accountability_interview_create(*, actor, held_on: dt.date, interviewee: str
                                     cause=None, outcome: str = "", unit=None, department=None) -> AccountabilityInterview:
     """An interview following a notice (its target and cause are taken over) or directly a cause."""
     if notice is not None:
-        notice = get_for_user(SupervisionNotice, actor, Action.CHANGE, pk=notice.pk)
+        notice = get_object_for_user(SupervisionNotice, actor, Action.CHANGE, pk=notice.pk)
         cause_kind, cause = notice.cause_kind, notice.cause
         unit, department = notice.unit, notice.department
     else:
         unit, department = _target(unit, department)
-    require(actor, Action.CHANGE, unit=unit)
+    require_scope(actor, Action.CHANGE, unit)
     interview = AccountabilityInterview(
         unit=unit, department=department, notice=notice, period=f"{held_on.year:04d}-{held_on.month:02d}",
         held_on=held_on, interviewee=not_blank(interviewee, "interviewee"),
@@ -215,7 +214,7 @@ def delegated_service_item_create(*, actor, owner: OrgUnit, code: str, name: str
                                   receiving_level: str = ReceivingLevel.COMMUNITY, delegated_on: dt.date,
                                   note: str = "") -> DelegatedServiceItem:
     owner = OrgUnit.objects.get(pk=owner.pk)
-    require(actor, Action.CHANGE, unit=owner)
+    require_scope(actor, Action.CHANGE, owner)
     item = DelegatedServiceItem(owner=owner, code=(code or "").strip(), name=not_blank(name, "name"),
                                 department=department_check(department), receiving_level=receiving_level,
                                 delegated_on=delegated_on, note=note)

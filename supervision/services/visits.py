@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.scoping import Action
+from core.scoping import Action, recheck_scope, require_scope
 from org.models import OrgUnit
 
 from ..choices import CaseKind, CaseSource, Category
 from ..models import VisitRecord
 from .cases import case_register
-from .common import audit, recheck, require, today
+from .common import audit, today
 
 
 @transaction.atomic
@@ -23,7 +23,7 @@ def visit_record_create(*, actor, place: OrgUnit, visited_on: dt.date, heard: st
     """Record a visit; each dict in ``cases`` raises a case in the same transaction (keys: ``title``,
     ``description``, ``kind``, optional ``category``, ``parties``, ``unit``, ``is_hard``…)."""
     place = OrgUnit.objects.get(pk=place.pk)
-    require(actor, Action.RECORD, unit=place)
+    require_scope(actor, Action.RECORD, place)
     if visited_on > today():
         raise ValidationError({"visited_on": ValidationError(_("A visit cannot be recorded for a future date."), code="future")})
     visit = VisitRecord(
@@ -41,7 +41,7 @@ def visit_record_create(*, actor, place: OrgUnit, visited_on: dt.date, heard: st
             title=spec.pop("title", ""), description=spec.pop("description", visit.heard),
             registered_on=visited_on, **spec,
         )
-    recheck(actor, Action.RECORD, unit_id=visit.place_id)
+    recheck_scope(actor, Action.RECORD, unit_id=visit.place_id)
     audit(actor, "visit_record.create", visit)
     return visit
 
@@ -56,7 +56,7 @@ def visit_records_bulk_create(*, actor, rows: list[dict], batch_size: int = 5000
     for n, row in enumerate(rows, start=1):
         place = row["place"]
         if place.pk not in checked:
-            require(actor, Action.RECORD, unit=place)
+            require_scope(actor, Action.RECORD, place)
             checked.add(place.pk)
         visit = VisitRecord(recorded_by=actor if getattr(actor, "pk", None) else None, **row)
         try:

@@ -9,15 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scoping import Action
+from core.scoping import Action, has_any_scope, unit_in_scope
 from core.templatetags.rows import label_rows
+from core.web import filter_list, page_of, run_service
 from org.choices import Level
+from org.models import OrgUnit
 
 from .. import selectors, services
 from ..choices import CaseAction
-from ..forms import ACTION_BUTTONS, CASE_ACTION_FORMS, CaseFilterForm, CaseRegisterForm
+from ..filtersets import CaseFilter
+from ..forms import ACTION_BUTTONS, CASE_ACTION_FORMS, CaseRegisterForm
 from ..models import Case, ConsultationItem, DispatchDecision, SupervisionNotice
-from .common import has_tree_scope, page_of, run_service, tree_units, unit_from_form
 
 MAX_UNITS = 500
 
@@ -29,22 +31,17 @@ class CaseListView(View):
 
     def get(self, request):
         user = request.user
-        form = CaseFilterForm(request.GET or None, user=user)
-        unit = unit_from_form(form, user)
+        filterset, qs = filter_list(request, CaseFilter, selectors.case_list(user=user))
+        unit = filterset.value("unit")
         counts = selectors.case_counts(user=user, unit=unit)
         known = None
-        if form.errors:
-            qs = Case.objects.none()
-        else:
-            filters = form.filters() if form.is_bound else {}
-            qs = selectors.case_list(user=user, unit=unit, **filters)
-            if all(value is None for value in filters.values()):
-                # Unfiltered (but for the unit): the dashboard counts already add up to the list's length.
-                known = counts["open"] + counts["resolved"]
+        if not filterset.narrows():
+            # Unfiltered (but for the unit): the dashboard counts already add up to the list's length.
+            known = counts["open"] + counts["resolved"]
         page = page_of(request, qs, count=known)
         label_rows(page.object_list, Case, "priority", "kind", "category", "level", "state")
-        ctx = {"form": form, "page": page, "unit": unit, "base_url": reverse("supervision:case_list"),
-               "counts": counts, "can_register": has_tree_scope(user, Action.RECORD)}
+        ctx = {"form": filterset.form, "page": page, "unit": unit, "base_url": reverse("supervision:case_list"),
+               "counts": counts, "can_register": has_any_scope(user, Action.RECORD)}
         return render(request, self.template_name, ctx)
 
 
@@ -95,7 +92,7 @@ class CaseActionView(View):
             done = run_service(form, services.SERVICE_FOR_ACTION[action], actor=user, case=case, **form.kwargs())
             if done is not None:
                 messages.success(request, _("Done: %(action)s.") % {"action": CaseAction(action).label})
-                if not selectors.in_scope(user, Action.VIEW, unit=done.unit,
+                if not unit_in_scope(user, Action.VIEW, unit=done.unit,
                                           department_id=done.handler_department_id):
                     # handed on out of the user's sight (e.g. a liaison returning it): back to the list
                     return redirect("supervision:case_list")
@@ -111,9 +108,9 @@ class CaseCreateView(View):
     template_name = "supervision/case_form.html"
 
     def _units(self, request):
-        if not has_tree_scope(request.user, Action.RECORD):
+        if not has_any_scope(request.user, Action.RECORD):
             raise Http404
-        return list(tree_units(request.user, Action.RECORD).filter(level__gte=Level.COMMUNITY)
+        return list(OrgUnit.objects.for_user(request.user, Action.RECORD).filter(level__gte=Level.COMMUNITY)
                     .order_by("tree_id", "lft")[:MAX_UNITS])
 
     def get(self, request):
@@ -125,7 +122,7 @@ class CaseCreateView(View):
         form = CaseRegisterForm(request.POST, units=units)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            unit = tree_units(request.user, Action.RECORD).filter(pk=data.pop("unit")).first()
+            unit = OrgUnit.objects.for_user(request.user, Action.RECORD).filter(pk=data.pop("unit")).first()
             if unit is None:
                 raise Http404
             data["households_affected"] = data.get("households_affected") or 0

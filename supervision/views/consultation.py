@@ -10,18 +10,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scoping import Action
+from core.scoping import Action, get_object_for_user, unit_in_scope
+from core.web import filter_list, page_of, run_service
+from org.models import OrgUnit
 
 from .. import selectors, services
+from ..filtersets import ConsultationFilter
 from ..forms import ConsultationBuildForm, ConsultationDecideForm, ConsultationRecordForm
 from ..models import ConsultationItem
-from ..selectors import get_for_user
-from .common import STREET_KINDS, page_of, run_service, tree_units
+from .common import STREET_KINDS
 
 
 def _build_units(user):
     """The district roots and streets where the user may build a consultation agenda."""
-    return list(tree_units(user, Action.RECORD).filter(Q(parent__isnull=True) | Q(kind__in=STREET_KINDS))
+    return list(OrgUnit.objects.for_user(user, Action.RECORD).filter(Q(parent__isnull=True) | Q(kind__in=STREET_KINDS))
                 .order_by("tree_id", "lft"))
 
 
@@ -30,10 +32,10 @@ class ConsultationListView(View):
 
     def get(self, request, build_form=None):
         user = request.user
-        period = (request.GET.get("period") or "").strip()[:7] or None
-        qs = selectors.consultation_list(user=user, period=period)
+        filterset, qs = filter_list(request, ConsultationFilter, selectors.consultation_list(user=user))
         units = _build_units(user)
-        ctx = {"page": page_of(request, qs), "period": period or "",
+        ctx = {"page": page_of(request, qs), "form": filterset.form,
+               "period": request.GET.get("period", "").strip()[:7],
                "base_url": reverse("supervision:consultation_list"),
                "build_form": build_form or (ConsultationBuildForm(units=units) if units else None)}
         return render(request, self.template_name, ctx, status=400 if build_form else 200)
@@ -62,7 +64,7 @@ class ConsultationBuildView(View):
 
 def consultation_context(request, consultation, record_form=None, decide_forms=None) -> dict:
     user = request.user
-    can_record = selectors.in_scope(user, Action.RECORD, unit=consultation.unit)
+    can_record = unit_in_scope(user, Action.RECORD, unit=consultation.unit)
     items = selectors.consultation_agenda(consultation=consultation)
     decide_forms = decide_forms or {}
     rows = []
@@ -107,7 +109,7 @@ class ConsultationDecideView(View):
 
     def post(self, request, pk):
         user = request.user
-        item = get_for_user(ConsultationItem.objects.select_related("consultation", "consultation__unit"), user,
+        item = get_object_for_user(ConsultationItem.objects.select_related("consultation", "consultation__unit"), user,
                             Action.RECORD, pk=pk)
         form = ConsultationDecideForm(request.POST, prefix=f"i{item.pk}")
         if form.is_valid():

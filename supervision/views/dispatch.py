@@ -4,7 +4,8 @@ case services."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Case as DbCase, IntegerField, Prefetch, Value, When
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,13 +14,15 @@ from django.views import View
 
 from core.audit import record as audit_record
 from core.models import AuditLog
-from core.scoping import Action
+from core.scoping import Action, unit_in_scope
+from core.web import filter_list, page_of, run_service, xlsx_response
 
 from .. import selectors, services
 from ..choices import OPEN_STATES, Category, DispatchDecisionAction
-from ..forms import DispatchDecisionForm, DispatchMeetingForm, SheetFilterForm, SheetGenerateForm
+from ..filtersets import DispatchSheetFilter
+from ..forms import DispatchDecisionForm, DispatchMeetingForm, SheetGenerateForm
 from ..models import Case, DispatchDecision, DispatchMeeting, DispatchSheet
-from .common import page_of, resolve_target, run_service, targets_for, xlsx_response
+from .common import resolve_target, targets_for
 from .exports import dispatch_sheet_workbook
 
 MAX_MEETING_CASES = 200
@@ -45,11 +48,9 @@ class DispatchSheetListView(View):
 
     def get(self, request, generate_form=None):
         user = request.user
-        form = SheetFilterForm(request.GET or None)
-        period = form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None
-        qs = selectors.dispatch_sheet_list(user=user, period=period or None)
+        filterset, qs = filter_list(request, DispatchSheetFilter, selectors.dispatch_sheet_list(user=user))
         targets = targets_for(user)
-        ctx = {"form": form, "page": page_of(request, qs), "base_url": reverse("supervision:dispatch_list"),
+        ctx = {"form": filterset.form, "page": page_of(request, qs), "base_url": reverse("supervision:dispatch_list"),
                "generate_form": generate_form or (SheetGenerateForm(targets=targets) if targets else None)}
         return render(request, self.template_name, ctx, status=400 if generate_form else 200)
 
@@ -89,9 +90,9 @@ class DispatchSheetDetailView(View):
             ).order_by("held_on", "id")
         )
         ctx = {"sheet": sheet, "data": sheet_view_data(sheet), "meetings": meetings,
-               "can_record": selectors.in_scope(user, Action.RECORD, unit=sheet.unit,
+               "can_record": unit_in_scope(user, Action.RECORD, unit=sheet.unit,
                                                 department_id=sheet.department_id),
-               "can_export": selectors.in_scope(user, Action.EXPORT, unit=sheet.unit,
+               "can_export": unit_in_scope(user, Action.EXPORT, unit=sheet.unit,
                                                 department_id=sheet.department_id)}
         return render(request, self.template_name, ctx)
 

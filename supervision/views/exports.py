@@ -1,38 +1,13 @@
-"""Workbooks of the work system. Cells go through ``core.exports`` value handling, which neutralises
-formula injection (a text starting with = + - @ tab or CR stays text)."""
+"""Workbooks of the work system, written by ``core.exports.write_xlsx_sheets`` (the one xlsx writer:
+cells neutralised against formula injection, a text starting with = + - @ tab or CR stays text)."""
 from __future__ import annotations
-
-import io
 
 from django.utils.translation import gettext as _
 
-from core.exports import _sheet_title, _xlsx_value
+from core.exports import write_xlsx_sheets
 
 from ..choices import AssignmentRole
 from ..services.dispatch import SHEET_NUMBERS
-
-
-def write_workbook(sheets: list[tuple[str, list, list]]) -> bytes:
-    """Several sheets ``(title, headers, rows)`` in one .xlsx, bold headers, first row frozen."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
-    for title, headers, rows in sheets:
-        ws = workbook.create_sheet(title=_sheet_title(title))
-        ws.append([_xlsx_value(h) for h in headers])
-        for cell in ws[1]:
-            cell.font = bold
-        for row in rows:
-            ws.append([_xlsx_value(v) for v in row])
-        ws.freeze_panes = "A2"
-        for index, header in enumerate(headers, start=1):
-            ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = max(12, min(40, 2 * len(str(header)) + 4))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def sheet_number_labels() -> dict:
@@ -50,7 +25,7 @@ def dispatch_sheet_workbook(sheet, data: dict) -> bytes:
                ["as_of", _("As of"), data.get("as_of") or ""]]
     summary += [[name, labels[name], getattr(sheet, name)] for name in SHEET_NUMBERS]
     roles = dict(AssignmentRole.choices)
-    return write_workbook([
+    return write_xlsx_sheets([
         (_("Summary"), [_("Key"), _("Item"), _("Value")], summary),
         (_("Cases by category"), [_("Category"), _("New cases"), _("Open cases")],
          [[r["label"], r["new"], r["open"]] for r in data["by_category"]]),

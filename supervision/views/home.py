@@ -8,15 +8,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scoping import Action
+from core.scoping import Action, has_any_scope
+from core.web import filter_list, is_safe_url, page_of, safe_next
 
 from .. import selectors, services
+from ..filtersets import NotificationFilter
 from ..models import Notification, VisitRecord
-from .common import has_scope, has_tree_scope, page_of, safe_next
 
 
 class SupervisionHomeView(View):
@@ -30,8 +30,8 @@ class SupervisionHomeView(View):
         today = timezone.localdate()
         week_start = today - dt.timedelta(days=today.weekday())
         ctx = {
-            "can_record_visits": has_tree_scope(user, Action.RECORD),
-            "has_scope": has_scope(user, Action.VIEW),
+            "can_record_visits": has_any_scope(user, Action.RECORD),
+            "has_scope": has_any_scope(user, Action.VIEW, departments=True),
             "my_week_visits": VisitRecord.objects.filter(cadre=user, visited_on__gte=week_start).count(),
             "counts": selectors.case_counts(user=user),
             "latest": list(selectors.notification_list(user=user, unread_only=True)[:5]),
@@ -43,9 +43,10 @@ class NotificationListView(View):
     template_name = "supervision/notification_list.html"
 
     def get(self, request):
-        unread = request.GET.get("unread") == "1"
-        qs = selectors.notification_list(user=request.user, unread_only=unread).select_related("unit")
-        return render(request, self.template_name, {"page": page_of(request, qs), "unread": unread,
+        filterset, qs = filter_list(request, NotificationFilter,
+                                    selectors.notification_list(user=request.user).select_related("unit"))
+        return render(request, self.template_name, {"page": page_of(request, qs),
+                                                    "unread": bool(filterset.value("unread")),
                                                     "base_url": reverse("supervision:notification_list")})
 
 
@@ -62,8 +63,7 @@ class NotificationReadView(View):
             except (ValueError, Notification.DoesNotExist):
                 raise Http404 from None
             services.notification_mark_read(actor=user, notification_ids=[notification.pk])
-            if request.POST.get("open") and notification.link and url_has_allowed_host_and_scheme(
-                    notification.link, allowed_hosts={request.get_host()}):
+            if request.POST.get("open") and is_safe_url(request, notification.link):
                 return redirect(notification.link)
         else:
             count = services.notification_mark_read(actor=user)

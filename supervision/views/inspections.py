@@ -11,28 +11,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scoping import Action
+from core.scoping import Action, get_object_for_user, unit_in_scope
+from core.web import filter_list, page_of, run_service
+from org.models import OrgUnit
 
 from .. import selectors, services
 from ..choices import NoticeState
+from ..filtersets import DelegatedItemFilter, InspectionFilter, InterviewFilter, NoticeFilter
 from ..forms import (
-    DelegatedItemFilterForm,
     FindingForm,
     InspectionForm,
     InterviewForm,
-    NoticeFilterForm,
     NoticeIssueForm,
     NoticeWithdrawForm,
     RectificationFollowUpForm,
-    YearForm,
 )
 from ..models import Finding, Inspection, KeyTask, RectificationItem, SupervisionNotice
-from ..selectors import get_for_user
-from .common import STREET_KINDS, page_of, run_service, tree_units, unit_from_form
+from .common import STREET_KINDS
 
 
 def _organiser_units(user):
-    return list(tree_units(user, Action.CHANGE).filter(Q(parent__isnull=True) | Q(kind__in=STREET_KINDS))
+    return list(OrgUnit.objects.for_user(user, Action.CHANGE).filter(Q(parent__isnull=True) | Q(kind__in=STREET_KINDS))
                 .order_by("tree_id", "lft"))
 
 
@@ -43,10 +42,9 @@ class InspectionListView(View):
 
     def get(self, request, create_form=None):
         user = request.user
-        form = YearForm(request.GET or None)
-        year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+        filterset, qs = filter_list(request, InspectionFilter, selectors.inspection_list(user=user))
         organisers = _organiser_units(user)
-        ctx = {"form": form, "page": page_of(request, selectors.inspection_list(user=user, year=year)),
+        ctx = {"form": filterset.form, "page": page_of(request, qs),
                "base_url": reverse("supervision:inspection_list"), "organisers": organisers,
                "create_form": create_form or (InspectionForm() if organisers else None)}
         return render(request, self.template_name, ctx, status=400 if create_form else 200)
@@ -64,7 +62,7 @@ class InspectionCreateView(View):
         if form.is_valid():
             data = form.cleaned_data
             codes = [c.strip() for c in data["places"].replace("，", ",").split(",") if c.strip()]
-            places = list(tree_units(user).filter(code__in=codes))
+            places = list(OrgUnit.objects.for_user(user).filter(code__in=codes))
             missing = sorted(set(codes) - {p.code for p in places})
             if missing:
                 form.add_error("places", _("No unit with this code in your scope: %(codes)s")
@@ -94,14 +92,14 @@ class InspectionDetailView(View):
 
     def context(self, request, inspection, finding_form=None):
         user = request.user
-        can_change = selectors.in_scope(user, Action.CHANGE, unit=inspection.unit)
+        can_change = unit_in_scope(user, Action.CHANGE, unit=inspection.unit)
         tasks = list(KeyTask.objects.for_user(user).filter(year=inspection.held_on.year)) if can_change else []
         return {"inspection": inspection, "places": list(inspection.places.order_by("tree_id", "lft")),
                 "findings": _findings(user, inspection=inspection), "can_change": can_change,
                 "finding_form": finding_form or (FindingForm(tasks=tasks) if can_change else None)}
 
     def get(self, request, pk):
-        inspection = get_for_user(Inspection.objects.select_related("unit"), request.user, Action.VIEW, pk=pk)
+        inspection = get_object_for_user(Inspection.objects.select_related("unit"), request.user, Action.VIEW, pk=pk)
         return render(request, self.template_name, self.context(request, inspection))
 
 
@@ -110,23 +108,21 @@ class FindingCreateView(View):
 
     def post(self, request, pk):
         user = request.user
-        inspection = get_for_user(Inspection.objects.select_related("unit"), user, Action.CHANGE, pk=pk)
+        inspection = get_object_for_user(Inspection.objects.select_related("unit"), user, Action.CHANGE, pk=pk)
         tasks = list(KeyTask.objects.for_user(user).filter(year=inspection.held_on.year))
-        form = FindingForm(request.POST, tasks=tasks)
+        form = FindingForm(request.POST, tasks=tasks, units=OrgUnit.objects.for_user(user))
         if form.is_valid():
             data = form.cleaned_data
-            unit = unit_from_form(form, user)
             task = next((t for t in tasks if t.pk == data.get("key_task")), None)
             if data.get("key_task") and task is None:
                 raise Http404
-            if not form.errors:
-                finding = run_service(form, _finding_with_rectification, actor=user, inspection=inspection,
-                                      dimension=data["dimension"], description=data["description"], unit=unit,
-                                      department=data.get("department"), key_task=task,
-                                      rectification=data.get("rectification") or "", deadline=data.get("deadline"))
-                if finding is not None:
-                    messages.success(request, _("The finding was recorded."))
-                    return redirect("supervision:inspection_detail", pk=inspection.pk)
+            finding = run_service(form, _finding_with_rectification, actor=user, inspection=inspection,
+                                  dimension=data["dimension"], description=data["description"], unit=data["unit"],
+                                  department=data.get("department"), key_task=task,
+                                  rectification=data.get("rectification") or "", deadline=data.get("deadline"))
+            if finding is not None:
+                messages.success(request, _("The finding was recorded."))
+                return redirect("supervision:inspection_detail", pk=inspection.pk)
         view = InspectionDetailView()
         return render(request, view.template_name, view.context(request, inspection, finding_form=form), status=400)
 
@@ -157,7 +153,7 @@ class FindingListView(View):
         findings = _findings(user)
         for f in findings:
             for item in f.rectifications.all():
-                item.can_follow_up = item.done_on is None and selectors.in_scope(
+                item.can_follow_up = item.done_on is None and unit_in_scope(
                     user, Action.RECORD, unit=f.unit, department_id=f.department_id)
                 item.form = RectificationFollowUpForm(prefix=f"r{item.pk}") if item.can_follow_up else None
         return render(request, self.template_name, {"findings": findings[:200]})
@@ -166,7 +162,7 @@ class FindingListView(View):
 class RectificationFollowUpView(View):
     def post(self, request, pk):
         user = request.user
-        item = get_for_user(RectificationItem.objects.select_related("finding"), user, Action.RECORD, pk=pk)
+        item = get_object_for_user(RectificationItem.objects.select_related("finding"), user, Action.RECORD, pk=pk)
         form = RectificationFollowUpForm(request.POST, prefix=f"r{item.pk}")
         if form.is_valid():
             done = run_service(form, services.rectification_item_follow_up, actor=user, item=item,
@@ -184,21 +180,13 @@ class NoticeListView(View):
     template_name = "supervision/notice_list.html"
 
     def get(self, request):
-        user = request.user
-        form = NoticeFilterForm(request.GET or None)
-        unit = unit_from_form(form, user)
-        if form.errors:
-            qs = SupervisionNotice.objects.none()
-        else:
-            d = form.cleaned_data if form.is_bound else {}
-            qs = selectors.supervision_notice_list(user=user, unit=unit, department=d.get("department"),
-                                                   period=d.get("period") or None, state=d.get("state") or None)
-        return render(request, self.template_name, {"form": form, "page": page_of(request, qs),
+        filterset, qs = filter_list(request, NoticeFilter, selectors.supervision_notice_list(user=request.user))
+        return render(request, self.template_name, {"form": filterset.form, "page": page_of(request, qs),
                                                     "base_url": reverse("supervision:notice_list")})
 
 
 def _notice(user, pk, action=Action.VIEW):
-    return get_for_user(
+    return get_object_for_user(
         SupervisionNotice.objects.select_related("unit", "department", "key_task", "letter", "letter__task", "case",
                                                  "finding", "finding__inspection", "finding__key_task"),
         user, action, pk=pk)
@@ -207,7 +195,7 @@ def _notice(user, pk, action=Action.VIEW):
 def _district_may_change(user, notice) -> bool:
     """Issuing and withdrawing are the district's: CHANGE scope over the root of the notice's unit
     (the services check the same, fresh)."""
-    return selectors.in_scope(user, Action.CHANGE, unit=notice.unit.get_root())
+    return unit_in_scope(user, Action.CHANGE, unit=notice.unit.get_root())
 
 
 class NoticeDetailView(View):
@@ -218,7 +206,7 @@ class NoticeDetailView(View):
 
     def context(self, request, notice, **forms):
         user = request.user
-        can_change = selectors.in_scope(user, Action.CHANGE, unit=notice.unit, department_id=notice.department_id)
+        can_change = unit_in_scope(user, Action.CHANGE, unit=notice.unit, department_id=notice.department_id)
         can_review = notice.state == NoticeState.DRAFT and _district_may_change(user, notice)
         return {
             "notice": notice, "chain": selectors.notice_chain(notice=notice), "can_change": can_change,
@@ -268,8 +256,8 @@ class InterviewListView(View):
     template_name = "supervision/interview_list.html"
 
     def get(self, request):
-        qs = selectors.interview_list(user=request.user)
-        return render(request, self.template_name, {"page": page_of(request, qs),
+        filterset, qs = filter_list(request, InterviewFilter, selectors.interview_list(user=request.user))
+        return render(request, self.template_name, {"form": filterset.form, "page": page_of(request, qs),
                                                     "base_url": reverse("supervision:interview_list")})
 
 
@@ -279,11 +267,6 @@ class DelegatedItemListView(View):
     template_name = "supervision/delegated_item_list.html"
 
     def get(self, request):
-        form = DelegatedItemFilterForm(request.GET or None)
-        d = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        qs = selectors.delegated_item_list(user=request.user, receiving_level=d.get("receiving_level") or None,
-                                           department=d.get("department"))
-        if d.get("q"):
-            qs = qs.filter(Q(name__icontains=d["q"]) | Q(code__icontains=d["q"]))
-        return render(request, self.template_name, {"form": form, "page": page_of(request, qs, 100),
+        filterset, qs = filter_list(request, DelegatedItemFilter, selectors.delegated_item_list(user=request.user))
+        return render(request, self.template_name, {"form": filterset.form, "page": page_of(request, qs, 100),
                                                     "base_url": reverse("supervision:delegated_item_list")})

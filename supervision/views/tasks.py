@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scoping import Action
+from core.scoping import Action, get_object_for_user, unit_in_scope
+from core.web import filter_list, run_service
+from org.models import OrgUnit
 
 from .. import selectors, services
 from ..choices import LetterState
-from ..forms import KeyTaskForm, LetterFilterForm, LetterIssueForm, ProgressReportForm, TaskAreaForm
+from ..filtersets import KeyTaskFilter, LetterFilter
+from ..forms import KeyTaskForm, LetterIssueForm, ProgressReportForm, TaskAreaForm
 from ..models import AccountabilityInterview, AssignmentLetter, Finding, KeyTask, SupervisionNotice, TaskArea
-from ..selectors import get_for_user
-from .common import resolve_target, run_service, targets_for, tree_units
+from .common import resolve_target, targets_for
 
 
 def _year(request, user) -> int:
@@ -36,7 +38,7 @@ def _year(request, user) -> int:
 
 def _list_keeper(user):
     """The district root whose task list ``user`` may extend (CHANGE over it), else None."""
-    return tree_units(user, Action.CHANGE).filter(parent__isnull=True).order_by("tree_id").first()
+    return OrgUnit.objects.for_user(user, Action.CHANGE).filter(parent__isnull=True).order_by("tree_id").first()
 
 
 def _next_number(rows) -> int:
@@ -82,7 +84,10 @@ class KeyTaskListView(View):
         year = _year(request, user)
         today = timezone.localdate()
         areas = list(TaskArea.objects.for_user(user).filter(year=year).order_by("number"))
-        tasks = list(selectors.key_task_list(user=user, year=year).annotate(
+        params = request.GET.copy()
+        params["year"] = str(year)  # the page shows one year: the asked one, else the latest
+        _tasks, tasks = filter_list(request, KeyTaskFilter, selectors.key_task_list(user=user), data=params)
+        tasks = list(tasks.annotate(
             overdue_letters=Count("letters", filter=~Q(letters__state=LetterState.COMPLETED)
                                   & Q(letters__deadline__lt=today)),
             completed_letters=Count("letters", filter=Q(letters__state=LetterState.COMPLETED)),
@@ -92,12 +97,10 @@ class KeyTaskListView(View):
             by_area.setdefault(task.area_id, []).append(task)
         for area in areas:
             area.task_rows = by_area.get(area.pk, [])
-        form = LetterFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        overdue = {"1": True, "0": False}.get(filters.get("overdue"))
-        letters = list(selectors.assignment_letter_list(user=user, year=year, overdue=overdue,
-                                                        department=filters.get("department")))
-        ctx = {"year": year, "areas": areas, "tasks": tasks, "letters": letters, "form": form,
+        filterset, letters = filter_list(request, LetterFilter, selectors.assignment_letter_list(user=user),
+                                         data=params)
+        letters = list(letters)
+        ctx = {"year": year, "areas": areas, "tasks": tasks, "letters": letters, "form": filterset.form,
                "overdue_count": sum(1 for letter in letters if letter.is_overdue)}
         keeper = _list_keeper(user)
         if keeper is not None:
@@ -140,7 +143,7 @@ class KeyTaskDetailView(View):
             chain = by_letter.get(letter.pk, {})
             letter.chain_notices = chain.get("notices", [])
             letter.chain_interviews = chain.get("interviews", [])
-        can_issue = selectors.in_scope(user, Action.CHANGE, unit=task.owner)
+        can_issue = unit_in_scope(user, Action.CHANGE, unit=task.owner)
         targets = targets_for(user, Action.CHANGE) if can_issue else []
         return {"task": task, "letters": letters, "notices": notices, "interviews": interviews,
                 "other": by_letter.get(None, {"notices": [], "interviews": []}),
@@ -150,7 +153,7 @@ class KeyTaskDetailView(View):
                                              if can_issue else None)}
 
     def get(self, request, pk):
-        task = get_for_user(KeyTask.objects.select_related("area", "owner"), request.user, Action.VIEW, pk=pk)
+        task = get_object_for_user(KeyTask.objects.select_related("area", "owner"), request.user, Action.VIEW, pk=pk)
         return render(request, self.template_name, self.context(request, task))
 
 
@@ -159,7 +162,7 @@ class LetterIssueView(View):
 
     def post(self, request, pk):
         user = request.user
-        task = get_for_user(KeyTask.objects.select_related("area", "owner"), user, Action.CHANGE, pk=pk)
+        task = get_object_for_user(KeyTask.objects.select_related("area", "owner"), user, Action.CHANGE, pk=pk)
         targets = targets_for(user, Action.CHANGE)
         form = LetterIssueForm(request.POST, targets=targets)
         if form.is_valid():
@@ -184,7 +187,7 @@ class LetterDetailView(View):
     def context(self, request, letter, report_form=None):
         user = request.user
         chain = selectors.letter_chain(letter=letter)
-        can_report = letter.state != LetterState.COMPLETED and selectors.in_scope(
+        can_report = letter.state != LetterState.COMPLETED and unit_in_scope(
             user, Action.RECORD, unit=letter.unit, department_id=letter.department_id)
         return {"letter": letter, "chain": chain,
                 "reports": list(letter.reports.select_related("reported_by").order_by("reported_on", "id")),

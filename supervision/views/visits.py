@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,25 +13,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from accounts.models import RoleGrant
-from core.scoping import Action
-from org.choices import Level, UnitKind
+from core.scoping import Action, has_any_scope, subtree_q
+from core.web import filter_list, page_of, run_service
+from org.choices import COMMUNITY_KINDS, Level
+from org.models import OrgUnit
 
 from .. import selectors, services
-from ..forms import CoverageForm, VisitCaseForm, VisitFilterForm, VisitForm
+from ..filtersets import VisitFilter
+from ..forms import CoverageForm, VisitCaseForm, VisitForm
 from ..models import VisitRecord
-from ..services.dispatch import VISITING_ROLES
-from .common import has_tree_scope, page_of, run_service, tree_units, unit_from_form
 
 MAX_PLACES = 500
 CASE_SLOTS = 3
-COMMUNITY_KINDS = (UnitKind.COMMUNITY, UnitKind.VILLAGE)
 
 
 def _places(user):
     """Where the user may record a visit: communities, compounds and buildings in their RECORD scope."""
     return list(
-        tree_units(user, Action.RECORD).filter(level__gte=Level.COMMUNITY).order_by("tree_id", "lft")[:MAX_PLACES]
+        OrgUnit.objects.for_user(user, Action.RECORD).filter(level__gte=Level.COMMUNITY).order_by("tree_id", "lft")[:MAX_PLACES]
     )
 
 
@@ -57,7 +56,7 @@ class VisitCreateView(View):
         return render(request, self.template_name, {"form": form, "case_forms": case_forms})
 
     def _require(self, request):
-        if not has_tree_scope(request.user, Action.RECORD):
+        if not has_any_scope(request.user, Action.RECORD):
             raise Http404
         return _places(request.user)
 
@@ -72,7 +71,7 @@ class VisitCreateView(View):
         form = VisitForm(request.POST, places=places)
         case_forms = [VisitCaseForm(request.POST, prefix=f"case{i}") for i in range(1, CASE_SLOTS + 1)]
         if form.is_valid() and all(cf.is_valid() for cf in case_forms):
-            place = tree_units(user, Action.RECORD).filter(pk=form.cleaned_data["place"]).first()
+            place = OrgUnit.objects.for_user(user, Action.RECORD).filter(pk=form.cleaned_data["place"]).first()
             if place is None:  # out of scope looks exactly like a missing id
                 raise Http404
             data = form.cleaned_data
@@ -100,17 +99,11 @@ class VisitListView(View):
 
     def get(self, request):
         user = request.user
-        mine = request.GET.get("mine") == "1"
-        form = VisitFilterForm(request.GET or None)
-        unit = unit_from_form(form, user)
-        if form.errors:
-            qs = VisitRecord.objects.none()
-        else:
-            filters = form.filters() if form.is_bound else {}
-            qs = selectors.visit_record_list(user=user, unit=unit, cadre=user if mine else None, **filters)
-        ctx = {"form": form, "page": page_of(request, qs), "mine": mine, "unit": unit,
+        filterset, qs = filter_list(request, VisitFilter, selectors.visit_record_list(user=user))
+        ctx = {"form": filterset.form, "page": page_of(request, qs), "mine": filterset.mine,
+               "unit": filterset.value("unit"),
                "base_url": reverse("supervision:visit_list"),
-               "can_record": has_tree_scope(user, Action.RECORD)}
+               "can_record": has_any_scope(user, Action.RECORD)}
         return render(request, self.template_name, ctx)
 
 
@@ -123,34 +116,25 @@ class VisitCoverageView(View):
     def get(self, request):
         user = request.user
         today = timezone.localdate()
-        form = CoverageForm(request.GET or None)
-        unit = unit_from_form(form, user)
+        form = CoverageForm(request.GET or None, units=OrgUnit.objects.for_user(user))
         data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        unit = data.get("unit")
         date_from = data.get("date_from") or today - dt.timedelta(days=today.weekday())
         date_to = data.get("date_to") or today
-        communities = tree_units(user).filter(kind__in=COMMUNITY_KINDS)
+        communities = OrgUnit.objects.for_user(user).filter(kind__in=COMMUNITY_KINDS)
         if unit is not None:
-            communities = communities.filter(tree_id=unit.tree_id, lft__gte=unit.lft, rght__lte=unit.rght)
+            communities = communities.filter(subtree_q(unit))
         community_ids = communities.values("pk")
-        communities = list(communities.select_related("parent").order_by("tree_id", "lft"))
         visits = VisitRecord.objects.for_user(user).filter(
             visited_on__gte=date_from, visited_on__lte=date_to, place__community_anc__in=community_ids)
-        stats = {
-            r["place__community_anc"]: r for r in visits.values("place__community_anc").annotate(
-                visits=Count("id"), households=Sum("households_count"), cadres=Count("cadre", distinct=True),
-                last=Max("visited_on")).order_by()
-        }
         expected = {
-            r["unit_id"]: r["n"] for r in RoleGrant.objects.filter(
-                role__in=VISITING_ROLES, unit__in=community_ids, valid_from__lte=date_to)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date_from))
-            .values("unit_id").annotate(n=Count("user", distinct=True)).order_by()
+            r["unit_id"]: r["n"] for r in selectors.visiting_grants(date_from=date_from, date_to=date_to)
+            .filter(unit__in=community_ids).values("unit_id").annotate(n=Count("user", distinct=True)).order_by()
         }
-        rows = []
-        for c in communities:
-            s = stats.get(c.pk, {})
-            rows.append({"unit": c, "visits": s.get("visits", 0), "households": s.get("households") or 0,
-                         "cadres": s.get("cadres", 0), "expected": expected.get(c.pk, 0), "last": s.get("last")})
+        rows = selectors.visit_coverage(
+            communities=communities.select_related("parent").order_by("tree_id", "lft"), visits=visits)
+        for row in rows:
+            row["expected"] = expected.get(row["unit"].pk, 0)
         totals = {"communities": len(rows), "visited": sum(1 for r in rows if r["visits"]),
                   "visits": sum(r["visits"] for r in rows), "households": sum(r["households"] for r in rows)}
         ctx = {"form": form, "rows": rows, "totals": totals, "date_from": date_from, "date_to": date_to,

@@ -3,7 +3,6 @@ import io
 import struct
 import time
 import zipfile
-import zlib
 
 import openpyxl
 import pytest

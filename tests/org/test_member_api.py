@@ -12,7 +12,7 @@ from core.models import AuditLog
 from core.testing import Case, run_matrix_case, table_fingerprint
 from org.models import Member, Transfer, TransferState
 
-from .member_factories import make_members, new_id_number, outside_unit
+from .member_factories import new_id_number, outside_unit
 from .test_member_views import CHANGE_C1, LOGGED_IN, M1_ID, M1_PHONE, SEE_C1, WRITTEN, build_world
 
 pytestmark = pytest.mark.django_db

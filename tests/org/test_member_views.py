@@ -429,9 +429,9 @@ def test_import_preview_then_confirm(client, world):
 
 
 def test_large_import_runs_in_the_background_with_progress_and_error_report(client, world, monkeypatch):
-    from org import views_members
+    from org.views import imports as import_views
 
-    monkeypatch.setattr(views_members, "BACKGROUND_BYTES", 10)
+    monkeypatch.setattr(import_views, "BACKGROUND_BYTES", 10)
     client.force_login(world.users["community"])
     numbers = [new_id_number(1960 + i) for i in range(4)]
     bad = roster_xlsx([roster_row(numbers[0]), roster_row(numbers[1], 姓名="")])

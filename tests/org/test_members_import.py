@@ -246,14 +246,13 @@ def test_command_exit_codes(tree, tmp_path):
 
 def test_command_process_exit_status(tree, tmp_path):
     """The real process exits 1 on a refused file (CommandError), 0 otherwise."""
+    import os
     import subprocess
     import sys
+    from urllib.parse import quote
 
     from django.conf import settings
     from django.db import connection
-
-    import os
-    from urllib.parse import quote
 
     env = dict(os.environ)
     if connection.vendor == "postgresql":  # the process reads the test database
@@ -273,7 +272,7 @@ def test_command_process_exit_status(tree, tmp_path):
 
 
 def test_background_task_runs_the_same_import(tree):
-    from org.tasks import roster_import_enqueue
+    from org.services.imports import roster_import_enqueue
 
     record = roster_import_enqueue(actor=tree.users["community"], content=xlsx([row(n) for n in ids(3)]),
                                    filename="bg.xlsx", unit=tree.c1)
@@ -284,7 +283,7 @@ def test_background_task_runs_the_same_import(tree):
 
 
 def test_background_preview_keeps_the_file_until_confirmed(tree):
-    from org.tasks import roster_import_enqueue
+    from org.services.imports import roster_import_enqueue
 
     record = roster_import_enqueue(actor=tree.users["community"], content=xlsx([row(n) for n in ids(2)]),
                                    filename="bg.xlsx", unit=tree.c1, dry_run=True)
@@ -300,8 +299,8 @@ def test_broker_outage_gives_a_clear_error_and_no_upload(tree, settings, monkeyp
     """A real, unreachable broker (nothing listens on port 1): no mock of our own broker."""
     # Celery reads CELERY_BROKER_URL from the environment before its own configuration (CI sets it).
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    from org.services.imports import ImportQueueUnavailable, roster_import_enqueue
     from suxian.celery import app
-    from org.tasks import ImportQueueUnavailable, roster_import_enqueue
 
     keys = ("task_always_eager", "broker_url", "broker_transport_options", "broker_connection_retry",
             "broker_connection_max_retries")

@@ -2,9 +2,9 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import AuditLog
 from core.testing import Case, run_matrix_case, table_fingerprint

@@ -1,8 +1,6 @@
 """Admin many-to-many choices (Grid.units) are scoped like foreign-key choices."""
 import pytest
 
-from accounts.models import RoleGrant
-from accounts.roles import Role
 from core.testing import table_fingerprint
 from org import services
 from org.models import Grid

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from core.models import AuditLog
-from core.scoping import Action, ScopeDenied
+from core.scoping import Action, ScopeDenied, unit_in_scope
 from core.testing import table_fingerprint
 from supervision import selectors, services
 from supervision.choices import CaseState, ResponsibleLevel
@@ -74,10 +74,10 @@ def test_liaison_sees_only_their_departments_cases(tree, admin, depts, liaison, 
 def test_liaison_with_a_tree_grant_keeps_both_parts(tree, admin, depts, liaison, make_case):
     from accounts.models import RoleGrant
     from accounts.roles import Role
-    from supervision.selectors import forget_supervision_scope
+    from core.scoping import forget_scope
 
     RoleGrant.objects.create(user=liaison, unit=tree.c3, role=Role.COMMUNITY_CADRE, valid_from=dt.date(2026, 1, 1))
-    forget_supervision_scope(liaison)
+    forget_scope(liaison)
     from core.scoping import forget_scope
 
     forget_scope(liaison)
@@ -88,8 +88,8 @@ def test_liaison_with_a_tree_grant_keeps_both_parts(tree, admin, depts, liaison,
     services.case_escalate(actor=admin, case=c1_case, to_level=ResponsibleLevel.DEPARTMENT, department=depts[0],
                            reason="需部门")
     assert set(selectors.case_list(user=liaison).values_list("pk", flat=True)) == {c3_case.pk, c1_case.pk}
-    assert selectors.in_scope(liaison, Action.VIEW, unit=tree.p1, department_id=depts[0].pk)
-    assert not selectors.in_scope(liaison, Action.VIEW, unit=tree.p1, department_id=None)
+    assert unit_in_scope(liaison, Action.VIEW, unit=tree.p1, department_id=depts[0].pk)
+    assert not unit_in_scope(liaison, Action.VIEW, unit=tree.p1, department_id=None)
 
 
 def _bulk_cases(tree, admin, n, start):
@@ -108,11 +108,10 @@ def test_list_queries_constant_in_data_size(tree, admin, liaison, persona):
     user = tree.users[persona]
 
     def count_queries():
-        from supervision.selectors import forget_supervision_scope
         from core.scoping import forget_scope
 
         forget_scope(user)
-        forget_supervision_scope(user)
+        forget_scope(user)
         with CaptureQueriesContext(connection) as ctx:
             cases = list(selectors.case_list(user=user)[:50])
             [(c.unit.name, c.handler_unit and c.handler_unit.name, c.is_overdue) for c in cases]

@@ -21,14 +21,13 @@ from supervision.choices import (
     CaseKind,
     CaseSource,
     CaseState,
-    CauseKind,
     Category,
+    CauseKind,
     FindingDimension,
     NoticeState,
     NotificationKind,
     ResponsibleLevel,
 )
-from supervision.models import Case as CaseModel
 from supervision.models import (
     AccountabilityInterview,
     AssignmentLetter,
@@ -48,6 +47,7 @@ from supervision.models import (
     TaskArea,
     VisitRecord,
 )
+from supervision.models import Case as CaseModel
 
 pytestmark = pytest.mark.django_db
 

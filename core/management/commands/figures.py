@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.figures import compute_figures
+from core.scoping import unit_model
 
 
 class Command(BaseCommand):
@@ -15,8 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="year for yearly figures (default: this year)")
 
     def handle(self, *args, **opts):
-        from org.models import OrgUnit
-
+        OrgUnit = unit_model()  # noqa: N806 - a model class
         if opts["unit"]:
             unit = OrgUnit.objects.filter(code=opts["unit"]).first()
             if unit is None:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.models import User
+from ...models import User
 
 DEMO_USERS = [
     ("admin", "超级管理员 / superuser (Django admin)"),

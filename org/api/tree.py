@@ -1,5 +1,6 @@
 """REST API of the organisation tree, scoped like every other path."""
-import django_filters
+from __future__ import annotations
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -8,21 +9,11 @@ from rest_framework.response import Response
 from core.api_views import ScopedModelViewSet
 from core.scoping import Action
 
-from . import services
-from .models import OrgUnit
-from .services.tree import UNIT_EDITABLE_FIELDS
-
-
-class ScopedUnitField(serializers.PrimaryKeyRelatedField):
-    """A unit id the requesting user may use for ``action``; others look exactly like missing ids."""
-
-    def __init__(self, *, scope_action=Action.CHANGE, **kwargs):
-        self.scope_action = scope_action
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context["request"]
-        return OrgUnit.objects.for_user(request.user, self.scope_action)
+from .. import services
+from ..filtersets import OrgUnitFilter
+from ..models import OrgUnit
+from ..services.tree import UNIT_EDITABLE_FIELDS
+from .common import ScopedUnitField
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -30,7 +21,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrgUnit
-        fields = ["id", "code", "name", "level", "kind", "parent", *[f for f in UNIT_EDITABLE_FIELDS if f not in ("code", "name", "kind")]]
+        fields = ["id", "code", "name", "level", "kind", "parent",
+                  *[f for f in UNIT_EDITABLE_FIELDS if f not in ("code", "name", "kind")]]
         read_only_fields = ["id", "level"]
 
     def to_representation(self, instance):
@@ -46,24 +38,6 @@ class OrgUnitUpdateSerializer(OrgUnitSerializer):
 
 class MoveSerializer(serializers.Serializer):
     parent = ScopedUnitField(scope_action=Action.MOVE)
-
-
-class OrgUnitFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(field_name="parent_id")
-    level = django_filters.NumberFilter(field_name="level")
-    kind = django_filters.CharFilter(field_name="kind")
-    code = django_filters.CharFilter(field_name="code")
-    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    search = django_filters.CharFilter(method="filter_search")
-
-    class Meta:
-        model = OrgUnit
-        fields = ["parent", "level", "kind", "code", "name"]
-
-    def filter_search(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
 class OrgUnitViewSet(ScopedModelViewSet):
@@ -104,4 +78,5 @@ class OrgUnitViewSet(ScopedModelViewSet):
         serializer = MoveSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         moved = services.org_unit_move(actor=request.user, unit=unit, new_parent=serializer.validated_data["parent"])
-        return Response(OrgUnitSerializer(moved, context=self.get_serializer_context()).data, status=status.HTTP_200_OK)
+        return Response(OrgUnitSerializer(moved, context=self.get_serializer_context()).data,
+                        status=status.HTTP_200_OK)

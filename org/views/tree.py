@@ -1,11 +1,7 @@
-"""Browser views of the organisation tree. Thin: reads through ``org.selectors``, writes through
-``org.services``, every object fetched through ``core.scoping.get_object_for_user`` (out of scope is
-a 404, exactly like a missing id)."""
+"""Pages of the organisation tree: browse, search, a unit's page, create, edit, move, delete."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,12 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scoping import Action, ScopeDenied, get_object_for_user, unit_in_scope
+from core.scoping import Action, get_object_for_user, unit_in_scope
+from core.web import filter_list, page_of, run_service
 
-from . import selectors, services
-from .choices import Level, NewDomainKind
-from .forms import OrgUnitForm, OrgUnitMoveForm, add_service_errors
-from .models import OrgUnit
+from .. import selectors, services
+from ..choices import Level, NewDomainKind
+from ..filtersets import OrgUnitFilter
+from ..forms import OrgUnitForm, OrgUnitMoveForm
+from ..models import OrgUnit
+from .common import run_action
 
 SEARCH_PAGE_SIZE = 25
 
@@ -64,8 +63,9 @@ class OrgUnitSearchView(View):
         q = request.GET.get("q", "").strip()[:100]
         page = None
         if q:
-            qs = selectors.org_unit_list(user=request.user, search=q).select_related("parent")
-            page = Paginator(qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+            _filters, qs = filter_list(request, OrgUnitFilter,
+                                       selectors.org_unit_list(user=request.user).select_related("parent"))
+            page = page_of(request, qs, SEARCH_PAGE_SIZE)
         ctx = {"q": q, "page": page, "base_url": reverse("org:orgunit_search")}
         template = "org/_search_results.html" if request.htmx else "org/orgunit_search.html"
         return render(request, template, ctx)
@@ -130,13 +130,8 @@ class OrgUnitCreateView(View):
         parent = self.get_parent(request, parent_pk)
         form = OrgUnitForm(request.POST, level=parent.level + 1)
         if form.is_valid():
-            try:
-                unit = services.org_unit_create(actor=request.user, parent=parent, **form.cleaned_data)
-            except ScopeDenied:
-                raise Http404
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            unit = run_service(form, services.org_unit_create, actor=request.user, parent=parent, **form.cleaned_data)
+            if unit is not None:
                 messages.success(request, _("The unit “%(name)s” was created.") % {"name": unit.name})
                 return redirect(_detail_url(unit))
         return self._render(request, form, parent)
@@ -168,15 +163,10 @@ class OrgUnitUpdateView(View):
             if not changes:
                 messages.info(request, _("Nothing was changed."))
                 return redirect(_detail_url(unit))
-            try:
-                unit = services.org_unit_update(actor=request.user, unit=unit, **changes)
-            except ScopeDenied:
-                raise Http404
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The unit “%(name)s” was saved.") % {"name": unit.name})
-                return redirect(_detail_url(unit))
+            saved = run_service(form, services.org_unit_update, actor=request.user, unit=unit, **changes)
+            if saved is not None:
+                messages.success(request, _("The unit “%(name)s” was saved.") % {"name": saved.name})
+                return redirect(_detail_url(saved))
         return self._render(request, form, unit)
 
 
@@ -207,18 +197,14 @@ class OrgUnitMoveView(View):
         if form.is_valid():
             target = self._resolve_target(request, form)
             if target is not None:
-                try:
-                    unit = services.org_unit_move(actor=request.user, unit=unit, new_parent=target)
-                except ScopeDenied:
-                    raise Http404
-                except ValidationError as exc:
-                    add_service_errors(form, exc, field_map={"parent": "new_parent"})
-                else:
+                moved = run_service(form, services.org_unit_move, field_map={"parent": "new_parent"},
+                                    actor=request.user, unit=unit, new_parent=target)
+                if moved is not None:
                     messages.success(
                         request,
-                        _("“%(name)s” now sits under “%(parent)s”.") % {"name": unit.name, "parent": target.name},
+                        _("“%(name)s” now sits under “%(parent)s”.") % {"name": moved.name, "parent": target.name},
                     )
-                    return redirect(_detail_url(unit))
+                    return redirect(_detail_url(moved))
         return self._render(request, form, unit)
 
     @staticmethod
@@ -251,12 +237,9 @@ class OrgUnitDeleteView(View):
     def post(self, request, pk):
         unit = _get_unit(request, pk, Action.DELETE)
         parent = unit.parent
-        try:
-            services.org_unit_delete(actor=request.user, unit=unit)
-        except ScopeDenied:
-            raise Http404
-        except ValidationError as exc:
-            return self._render(request, unit, errors=exc.messages)
+        _none, errors = run_action(services.org_unit_delete, actor=request.user, unit=unit)
+        if errors:
+            return self._render(request, unit, errors=errors)
         messages.success(request, _("The unit “%(name)s” was deleted.") % {"name": unit.name})
         # The parent is in scope: a grant protects its own unit from deletion, so a deletable unit
         # lies strictly below the user's grant node.

@@ -8,8 +8,8 @@ from django.contrib import admin
 
 from core.admin import ScopedAdminMixin
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     DualRegistration,
     ImportRecord,
     Member,

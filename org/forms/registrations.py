@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .forms import DATE_WIDGET
-from .selectors import outside_unit_choices
+from ..selectors import outside_unit_choices
+from .common import DATE_WIDGET
 
 MAX_MEMBER_MATCHES = 20
 

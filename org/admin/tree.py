@@ -1,3 +1,4 @@
+"""Admin of the tree: units (written through the tree services), grids, new-domain organisations."""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from mptt.admin import MPTTModelAdmin
@@ -5,9 +6,10 @@ from mptt.admin import MPTTModelAdmin
 from core.admin import ScopedAdminMixin
 from core.scoping import ScopeDenied
 
-from . import services
-from .models import Grid, GridAssignment, NewDomainOrg, OrgUnit, OutsideUnit
-from .services.tree import UNIT_EDITABLE_FIELDS
+from .. import services
+from ..models import Grid, GridAssignment, NewDomainOrg, OrgUnit
+from ..services.tree import UNIT_EDITABLE_FIELDS
+from .common import form_values
 
 
 @admin.register(OrgUnit)
@@ -61,10 +63,6 @@ class GridAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [GridAssignmentInline]
 
 
-def _form_values(form, names) -> dict:
-    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-
-
 @admin.register(NewDomainOrg)
 class NewDomainOrgAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "kind", "unit", "party_org_type")
@@ -74,25 +72,8 @@ class NewDomainOrgAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def service_save(self, request, obj, form, change):
         if change:
-            services.new_domain_org_update(actor=request.user, org=obj, **_form_values(form, form.changed_data))
+            services.new_domain_org_update(actor=request.user, org=obj, **form_values(form, form.changed_data))
             return
-        values = _form_values(form, form.fields)
+        values = form_values(form, form.fields)
         created = services.new_domain_org_create(actor=request.user, **values)
         obj.pk = created.pk
-
-
-@admin.register(OutsideUnit)
-class OutsideUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "registered_at", "is_active")
-    list_filter = ("kind", "is_active")
-    search_fields = ("name", "code", "short_name")
-    list_select_related = ("registered_at",)
-
-    def service_save(self, request, obj, form, change):
-        if change:
-            changed = [f for f in form.changed_data if f in services.OUTSIDE_EDITABLE_FIELDS]
-            services.outside_unit_update(actor=request.user, outside_unit=obj, **_form_values(form, changed))
-            return
-        created = services.outside_unit_create(actor=request.user, **_form_values(form, form.fields))
-        obj.pk = created.pk
-from . import admin_members  # noqa: E402,F401  (member models: scoped admin, import through the browser page)

@@ -1,31 +1,19 @@
-"""Forms of the organisation browser. They only parse input; the services validate and write."""
+"""Forms of the unit pages: a unit's own fields, its move. They only parse input; the services validate
+and write."""
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .choices import LEVEL_OF_KIND, UnitKind
-from .models import OrgUnit
-from .services import UNIT_EDITABLE_FIELDS
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from ..choices import LEVEL_OF_KIND, UnitKind
+from ..models import OrgUnit
+from ..services import UNIT_EDITABLE_FIELDS
+from .common import DATE_WIDGET, blank
 
 
 def kinds_at_level(level: int) -> list[tuple[str, str]]:
     return [(kind.value, kind.label) for kind in UnitKind if LEVEL_OF_KIND[kind] == level]
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError, field_map: dict | None = None) -> None:
-    """Show a service's ValidationError on the form: on the matching field, else as a form error (the
-    errors keep their codes, so ``form.has_error(field, code)`` sees them)."""
-    field_map = field_map or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = field_map.get(field, field)
-            form.add_error(field if field in form.fields else None, list(errors))
-    else:
-        form.add_error(None, exc.error_list)
 
 
 class OrgUnitForm(forms.Form):
@@ -60,9 +48,7 @@ class OrgUnitMoveForm(forms.Form):
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
         targets = list(targets[: self.MAX_CHOICES])
-        self.fields["new_parent"].choices = [("", "---------")] + [
-            (t.pk, f"{t.name} ({t.code})") for t in targets
-        ]
+        self.fields["new_parent"].choices = blank((t.pk, f"{t.name} ({t.code})") for t in targets)
         # A posted id that is not in the list is resolved by the view (404 when out of scope), so the
         # field accepts any integer instead of refusing it as "not a valid choice".
         self.fields["new_parent"].valid_value = lambda value: True
