@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 
-from core.scoping import Action, get_object_for_user, scope_nodes, subtree_q
+from core.scoping import Action, scope_nodes, subtree_q
 
 from ..choices import Level, NewDomainKind, UnitKind
 from ..models import NewDomainOrg, OrgUnit
@@ -27,10 +27,6 @@ def org_unit_list(*, user, action: str = Action.VIEW, parent=None, level=None, k
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
     return qs.order_by("tree_id", "lft")
-
-
-def org_unit_get(*, user, pk, action: str = Action.VIEW) -> OrgUnit:
-    return get_object_for_user(OrgUnit.objects.select_related("parent"), user, action, pk=pk)
 
 
 def scope_roots(*, user) -> list[OrgUnit]:
