@@ -28,6 +28,7 @@ class CaseSource(models.TextChoices):
     MEETING = "meeting", _("1+N deliberation meeting")
     HOTLINE = "hotline", _("Hotline")
     INSPECTION = "inspection", _("Inspection")
+    PAIRING = "pairing", _("Pairing difficulty")
     OTHER = "other", _("Other")
 
 

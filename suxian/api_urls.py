@@ -10,4 +10,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("org/", include("org.api_urls")),
     path("supervision/", include("supervision.api_urls")),
+    path("governance/", include("governance.api_urls")),
+    path("resources/", include("resources.api_urls")),
+    path("assessment/", include("assessment.api_urls")),
 ]

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "accounts",
     "org",
     "supervision",
+    "governance",
+    "resources",
+    "assessment",
 ]
 
 MIDDLEWARE = [
