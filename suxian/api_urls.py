@@ -13,4 +13,5 @@ urlpatterns = [
     path("governance/", include("governance.api_urls")),
     path("resources/", include("resources.api_urls")),
     path("assessment/", include("assessment.api_urls")),
+    path("", include("cockpit.api_urls")),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "governance",
     "resources",
     "assessment",
+    "cockpit",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("resources/", include("resources.urls")),
     path("assessment/", include("assessment.urls")),
+    path("", include("cockpit.urls")),
     path("api/", include("suxian.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
