@@ -130,3 +130,32 @@ def role_grant_end(*, actor, grant: RoleGrant, on: dt.date | None = None) -> Rol
     audit_write(actor=actor, action="role_grant.end", obj=grant, before=before, after=snapshot(grant))
     _forget(actor, given, grant)
     return grant
+
+
+# -- API tokens (django-rest-knox) ---------------------------------------------------------------------
+
+def api_token_issue(*, user) -> tuple:
+    """A new token for ``user`` at each log-in: ``(AuthToken, key)``; only its digest is stored, the key
+    is shown once. The log-in itself is audited by the ``user_logged_in`` receiver."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.create(user=user)
+
+
+@transaction.atomic
+def api_tokens_revoke(*, actor, user, token=None, reason: str) -> int:
+    """Revoke ``token`` (an AuthToken of ``user``) or, without one, every token of ``user``; one audit
+    row naming the reason (``logout``, ``page_logout``...) and how many were revoked. A user may revoke
+    only their own tokens."""
+    from knox.models import AuthToken
+
+    if actor is None or actor.pk != user.pk:
+        raise ValidationError({"user": ValidationError(_("Only your own tokens can be revoked."), code="not_own")})
+    tokens = AuthToken.objects.filter(user=user)
+    if token is not None:
+        tokens = tokens.filter(pk=token.pk)
+    revoked, _detail = tokens.delete()
+    if revoked:
+        audit_write(actor=actor, action="api_token.revoke", obj=user, after={"reason": reason, "revoked": revoked})
+    return revoked
+

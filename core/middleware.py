@@ -26,3 +26,18 @@ class LoginRequiredMiddleware(_DjangoLoginRequired):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class BadParameterStatusMiddleware:
+    """A page whose query parameters did not validate (``core.web.filter_list`` marks the request)
+    answers 400 instead of 200; it still renders the filter form with its errors, and htmx swaps it
+    (``htmx-config`` in base.html lets 400 responses through)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 200 and getattr(request, "bad_parameters", None):
+            response.status_code = 400
+        return response

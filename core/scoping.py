@@ -12,7 +12,10 @@ A model is scoped by declaring, and nothing else (no manager of its own):
 - ``scope_unit_path``: the path to its unit (``""`` for the unit model itself), or a tuple of paths when
   a record concerns several units (a transfer: its sending and its receiving unit; any one suffices);
 - ``scope_department_path`` (optional): the path to the district department whose liaisons also see it
-  (``""`` when the row is the department itself).
+  (``""`` when the row is the department itself);
+- ``scope_narrow_q(user, action)`` (optional classmethod): a further condition for rows that only some of
+  those in scope may see (a draft notice is internal to the district that drafts it). It returns a Q, or
+  None for no narrowing; superusers are never narrowed.
 
 This module is the base: it names no domain model. The unit model and the grant model come from
 ``settings.SCOPE_UNIT_MODEL`` and ``settings.SCOPE_GRANT_MODEL`` (like ``AUTH_USER_MODEL``); the grant
@@ -269,7 +272,23 @@ def model_scope_q(model, user, action: str = Action.VIEW, *, by_ids: bool = Fals
     departments = department_scope(user, action)
     if department_path is not None and departments:
         q |= Q(**{_lookup(department_path, "pk__in") if department_path else "pk__in": sorted(departments)})
-    return q
+    narrow = _narrow_q(model, user, action)
+    return q if narrow is None else q & narrow
+
+
+def _narrow_q(model, user, action: str) -> Q | None:
+    narrow = getattr(model, "scope_narrow_q", None)
+    if narrow is None or scope_nodes(user, action) is None:
+        return None
+    return narrow(user, action)
+
+
+def root_trees(user, action: str = Action.VIEW) -> frozenset[int] | None:
+    """The trees whose root ``user`` holds ``action`` at (the district level); None: all (superuser)."""
+    nodes = scope_nodes(user, action)
+    if nodes is None:
+        return None
+    return frozenset(node.tree_id for node in nodes if node.lft == 1)
 
 
 @models.ForeignKey.register_lookup
@@ -352,6 +371,9 @@ def _department_in_scope(user, action: str, department_id: int, *, fresh: bool) 
 def object_in_scope(user, action: str, obj, *, fresh: bool = False) -> bool:
     """``unit_in_scope`` for a record of a scoped model: any of its declared units, or its department."""
     unit_paths, department_path = scope_paths(type(obj))
+    narrow = _narrow_q(type(obj), user, action)
+    if narrow is not None and not type(obj)._base_manager.filter(narrow, pk=obj.pk).exists():
+        return False
     department_id = _department_id_of(obj, department_path)
     if department_id is not None and _department_in_scope(user, action, department_id, fresh=fresh):
         return True

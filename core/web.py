@@ -84,8 +84,21 @@ def filter_list(request, filterset_class, queryset, *, data=None, **kwargs):
     data = request.GET if data is None else data
     filterset = filterset_class(data or None, queryset=queryset, request=request, **kwargs)
     if filterset.is_bound and not filterset.is_valid():
+        # BadParameterStatusMiddleware turns the page's 200 into a 400 (the page still shows the errors).
+        getattr(request, "_request", request).bad_parameters = filterset.errors
         return filterset, queryset.none()
     return filterset, filterset.qs
+
+
+def api_filter_list(request, filterset_class, queryset, **kwargs):
+    """``filter_list`` for an API view: an invalid parameter is a 400 naming the field and the reason,
+    like django-filter's DRF backend, instead of an empty list."""
+    from django_filters.utils import translate_validation
+
+    filterset, rows = filter_list(request, filterset_class, queryset, **kwargs)
+    if filterset.is_bound and filterset.errors:
+        raise translate_validation(filterset.errors)
+    return filterset, rows
 
 
 def export_xlsx(*, actor, action: str, sheets, filename: str, model=None, unit=None, filters=None,

@@ -2,10 +2,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.api import ObtainTokenView
+from accounts.api import LogoutTokenView, ObtainTokenView
 
 urlpatterns = [
     path("auth/token/", login_not_required(ObtainTokenView.as_view()), name="api_token"),
+    path("auth/logout/", LogoutTokenView.as_view(), name="api_logout"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("org/", include("org.api_urls")),

@@ -4,6 +4,7 @@ With no environment at all the application runs on a SQLite file and runs Celery
 so a newcomer needs nothing but Python. Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL
 (Redis), SECRET_KEY and DEBUG=0.
 """
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -55,7 +56,7 @@ INSTALLED_APPS = [
     "mptt",
     "import_export",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.middleware.BadParameterStatusMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -256,7 +258,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
@@ -266,6 +268,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
     # Number of trusted reverse proxies in front of the app (0: use REMOTE_ADDR, ignore X-Forwarded-For).
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+}
+# API tokens (django-rest-knox): hashed at rest, a new one per log-in, idle timeout like the pages'
+# session (renewed on use at most once a minute), an absolute lifetime, revoked at log-out.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(seconds=env_int("API_TOKEN_IDLE_SECONDS", 30 * 60)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": dt.timedelta(seconds=env_int("API_TOKEN_MAX_SECONDS", 10 * 3600)),
+    "MIN_REFRESH_INTERVAL": 60,
+    "TOKEN_LIMIT_PER_USER": 20,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "苏仙党建 API",

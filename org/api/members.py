@@ -13,9 +13,10 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import VersionField
 from core.api_views import ScopedModelViewSet
 from core.scoping import Action
-from core.web import filter_list
+from core.web import api_filter_list
 
 from .. import selectors, services
 from ..filtersets import MemberFilterSet
@@ -32,10 +33,11 @@ class MemberSerializer(serializers.ModelSerializer):
     age = serializers.IntegerField(read_only=True)
     unit_code = serializers.CharField(source="unit.code", read_only=True, default=None)
     can_reveal = serializers.SerializerMethodField()
+    version = VersionField(read_only=True)
 
     class Meta:
         model = Member
-        fields = ["id", "name", "id_number", "phone", "gender", "birth_date", "age", "education", "ethnicity",
+        fields = ["id", "version", "name", "id_number", "phone", "gender", "birth_date", "age", "education", "ethnicity",
                   "joined_on", "standing", "category", "work_unit", "status", "residence", "unit", "unit_code",
                   "outside_unit", "note", "can_reveal"]
         read_only_fields = fields
@@ -50,6 +52,7 @@ class MemberWriteSerializer(serializers.Serializer):
     """Create (``unit`` required, in the caller's CHANGE scope) or update (``unit`` not accepted: the org
     relationship changes by transfer). ``id_number`` and ``phone`` are write-only."""
 
+    version = VersionField(write_only=True)
     name = serializers.CharField(max_length=64)
     id_number = serializers.CharField(max_length=24, write_only=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, write_only=True)
@@ -87,7 +90,7 @@ class MemberViewSet(ScopedModelViewSet):
         return Member.objects.select_related("unit", "residence", "work_unit")
 
     def get_queryset(self):
-        _filters, rows = filter_list(self.request, MemberFilterSet, selectors.member_list(user=self.request.user))
+        _filters, rows = api_filter_list(self.request, MemberFilterSet, selectors.member_list(user=self.request.user))
         return rows
 
     def get_serializer_class(self):
@@ -109,7 +112,9 @@ class MemberViewSet(ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = MemberWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        member = services.member_create(actor=request.user, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        member = services.member_create(actor=request.user, **data)
         return self._read(member, status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -118,8 +123,9 @@ class MemberViewSet(ScopedModelViewSet):
                                            context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
+        version = changes.pop("version", None)
         if changes:
-            member = services.member_update(actor=request.user, member=member, **changes)
+            member = services.member_update(actor=request.user, member=member, version=version, **changes)
         return self._read(member)
 
     @extend_schema(request=RevealSerializer, responses={200: dict})

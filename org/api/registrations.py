@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from core.api_views import ScopedModelViewSet
 from core.scoping import Action
-from core.web import filter_list
+from core.web import api_filter_list
 
 from .. import selectors, services
 from ..filtersets import DualRegistrationFilterSet, PartTimeMemberFilterSet
@@ -53,7 +53,7 @@ class _RegistryViewSet(ScopedModelViewSet):
     end_kwarg = ""  # the end service's name for the row
 
     def get_queryset(self):
-        _filters, rows = filter_list(self.request, self.filterset_class,
+        _filters, rows = api_filter_list(self.request, self.filterset_class,
                                      type(self).list_selector(user=self.request.user))
         return rows
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from core.api_views import ScopedModelViewSet
 from core.scoping import Action
-from core.web import filter_list
+from core.web import api_filter_list
 
 from .. import selectors, services
 from ..choices import MEMBER_LEVELS
@@ -65,7 +65,7 @@ class TransferViewSet(ScopedModelViewSet):
         return Transfer.objects.select_related("member", "from_unit", "from_outside", "to_unit", "batch")
 
     def get_queryset(self):
-        _filters, rows = filter_list(self.request, TransferFilterSet, selectors.transfer_list(user=self.request.user))
+        _filters, rows = api_filter_list(self.request, TransferFilterSet, selectors.transfer_list(user=self.request.user))
         return rows.prefetch_related("events__actor")
 
     def get_serializer_class(self):

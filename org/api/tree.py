@@ -1,11 +1,13 @@
 """REST API of the organisation tree, scoped like every other path."""
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import VersionField
 from core.api_views import ScopedModelViewSet
 from core.scoping import Action
 
@@ -18,10 +20,11 @@ from .common import ScopedUnitField
 
 class OrgUnitSerializer(serializers.ModelSerializer):
     parent = ScopedUnitField(allow_null=True, required=False)
+    version = VersionField()
 
     class Meta:
         model = OrgUnit
-        fields = ["id", "code", "name", "level", "kind", "parent",
+        fields = ["id", "version", "code", "name", "level", "kind", "parent",
                   *[f for f in UNIT_EDITABLE_FIELDS if f not in ("code", "name", "kind")]]
         read_only_fields = ["id", "level"]
 
@@ -32,8 +35,19 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
 
 class OrgUnitUpdateSerializer(OrgUnitSerializer):
+    """Edits a unit's own fields; its place in the tree changes only through ``…/move/``."""
+
+    parent = serializers.IntegerField(source="parent_id", read_only=True)
+
     class Meta(OrgUnitSerializer.Meta):
         read_only_fields = ["id", "level", "parent"]
+
+    def validate(self, attrs):
+        if "parent" in self.initial_data:
+            raise serializers.ValidationError(
+                {"parent": [_("A unit changes its place in the tree through “move”, not by editing it.")]},
+                code="use_move")
+        return super().validate(attrs)
 
 
 class MoveSerializer(serializers.Serializer):
@@ -61,6 +75,7 @@ class OrgUnitViewSet(ScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         parent = data.pop("parent", None)
+        data.pop("version", None)
         serializer.instance = services.org_unit_create(actor=self.request.user, parent=parent, **data)
 
     def perform_update(self, serializer):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.concurrency import VersionField
 from core.scoping import Action
 
 from ..choices import Level
@@ -22,6 +23,8 @@ def residence_queryset(user):
 
 class MemberForm(forms.Form):
     """Create or edit a member. On edit the ID number and phone are never pre-filled: blank keeps them."""
+
+    version = VersionField()
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64)
     id_number = forms.CharField(label=_("ID number"), max_length=24)

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionField
+
 from ..choices import LEVEL_OF_KIND, UnitKind
 from ..models import OrgUnit
 from ..services import UNIT_EDITABLE_FIELDS
@@ -18,6 +20,8 @@ def kinds_at_level(level: int) -> list[tuple[str, str]]:
 
 class OrgUnitForm(forms.Form):
     """The editable fields of a unit (labels and widgets from the model); ``kind`` limited to the level."""
+
+    version = VersionField()
 
     def __init__(self, *args, level: int, **kwargs):
         super().__init__(*args, **kwargs)

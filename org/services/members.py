@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.audit import audit_write, record, snapshot
+from core.concurrency import check_version
 from core.crypto import decrypt_pii, encrypt_pii, pii_hash
 from core.idcard import id_birth_date, id_gender, mask_id_number, mask_phone, normalize_id_number
 from core.models import AuditLog
@@ -237,13 +238,15 @@ def member_create(
 
 
 @transaction.atomic
-def member_update(*, actor, member: Member, **changes) -> Member:
-    """Edit a member's own fields. The org relationship changes through ``membership_change`` or a transfer."""
+def member_update(*, actor, member: Member, version: str | None = None, **changes) -> Member:
+    """Edit a member's own fields. The org relationship changes through ``membership_change`` or a transfer.
+    ``version`` (``core.concurrency.version_of`` as the editor read it) refuses a stale edit."""
     unknown = set(changes) - set(MEMBER_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     member = _lock_member(member)
     _require(actor, Action.CHANGE, _member_scope_unit(member))
+    check_version(member, version)
     before = member_snapshot(member)
     counted_before = (member.unit_id, member.status)
     fields: set[str] = set()

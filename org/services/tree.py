@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
 
 from core.audit import audit_write, snapshot
+from core.concurrency import check_version
 from core.scoping import Action, ScopeDenied, forget_scope, require_scope
 
 from ..choices import LEVEL_OF_KIND, Level
@@ -110,14 +111,16 @@ def org_unit_create(*, actor, parent: OrgUnit | None, code: str, name: str, kind
 
 
 @transaction.atomic
-def org_unit_update(*, actor, unit: OrgUnit, **changes) -> OrgUnit:
-    """Edit a unit's own fields (not its place in the tree: see ``org_unit_move``)."""
+def org_unit_update(*, actor, unit: OrgUnit, version: str | None = None, **changes) -> OrgUnit:
+    """Edit a unit's own fields (not its place in the tree: see ``org_unit_move``). ``version`` (as the
+    editor read it) refuses a stale edit."""
     unknown = set(changes) - set(UNIT_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     _lock_tree(unit.tree_id)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     _require(actor, Action.CHANGE, unit)
+    check_version(unit, version)
     before = snapshot(unit)
     if "kind" in changes and LEVEL_OF_KIND.get(changes["kind"]) != LEVEL_OF_KIND.get(unit.kind):
         raise ValidationError({"kind": _("The kind can change only within the same level (street ↔ town, community ↔ village).")})

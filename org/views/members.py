@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from core.concurrency import version_of
 from core.scoping import Action, get_object_for_user, has_any_scope, unit_in_scope
 from core.templatetags.rows import QUICK_RENDERER, label_rows
 from core.web import export_xlsx, filter_list, page_of, require_any_scope, run_service
@@ -150,6 +151,7 @@ class MemberUpdateView(View):
 
     def _form(self, request, member, data=None):
         initial = {f: getattr(member, f) for f in services.MEMBER_EDITABLE_FIELDS if f not in self.KEEP_IF_BLANK}
+        initial["version"] = version_of(member)
         return MemberForm(data, user=request.user, editing=True, initial=initial)
 
     def _render(self, request, form, member):
@@ -178,7 +180,8 @@ class MemberUpdateView(View):
             if not changes:
                 messages.info(request, _("Nothing was changed."))
                 return redirect("org:member_detail", pk=member.pk)
-            saved = run_service(form, services.member_update, actor=request.user, member=member, **changes)
+            saved = run_service(form, services.member_update, actor=request.user, member=member,
+                                version=data.get("version"), **changes)
             if saved is not None:
                 messages.success(request, _("The member “%(name)s” was saved.") % {"name": saved.name})
                 return redirect("org:member_detail", pk=saved.pk)

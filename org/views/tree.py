@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.concurrency import version_of
 from core.scoping import Action, get_object_for_user, unit_in_scope
 from core.web import filter_list, page_of, run_service
 
@@ -144,6 +145,7 @@ class OrgUnitUpdateView(View):
 
     def _form(self, unit, data=None):
         initial = {field: getattr(unit, field) for field in services.UNIT_EDITABLE_FIELDS}
+        initial["version"] = version_of(unit)
         return OrgUnitForm(data, level=unit.level, initial=initial)
 
     def _render(self, request, form, unit):
@@ -159,11 +161,12 @@ class OrgUnitUpdateView(View):
         unit = _get_unit(request, pk, Action.CHANGE)
         form = self._form(unit, request.POST)
         if form.is_valid():
-            changes = {field: form.cleaned_data[field] for field in form.changed_data}
+            changes = {field: form.cleaned_data[field] for field in form.changed_data if field != "version"}
             if not changes:
                 messages.info(request, _("Nothing was changed."))
                 return redirect(_detail_url(unit))
-            saved = run_service(form, services.org_unit_update, actor=request.user, unit=unit, **changes)
+            saved = run_service(form, services.org_unit_update, actor=request.user, unit=unit,
+                                version=form.cleaned_data.get("version"), **changes)
             if saved is not None:
                 messages.success(request, _("The unit “%(name)s” was saved.") % {"name": saved.name})
                 return redirect(_detail_url(saved))

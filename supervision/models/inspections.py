@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from core.scoping import ScopedManager, ScopedQuerySet
+from core.scoping import ScopedManager, ScopedQuerySet, root_trees
 
 from ..choices import CauseKind, FindingDimension, NoticeState, ReceivingLevel
 from .base import choice_check
@@ -157,6 +157,12 @@ class SupervisionNotice(CausedByMixin, TimeStampedModel):
     objects = ScopedManager()
     scope_unit_path = "unit"
     scope_department_path = "department"
+
+    @classmethod
+    def scope_narrow_q(cls, user, action):
+        """Drafts (and withdrawn drafts) are internal to the district that drafts them (grants held at
+        the district root): the targeted unit or department sees a notice once it is issued."""
+        return Q(state=NoticeState.ISSUED) | Q(unit__tree_id__in=sorted(root_trees(user, action) or ()))
 
     class Meta:
         verbose_name = _("supervision notice")

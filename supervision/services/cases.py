@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import snapshot
 from core.scoping import Action, ScopeDenied, require_scope, unit_in_scope
+from core.validators import check_record_date
 from org.models import OrgUnit
 
 from ..choices import (
@@ -245,6 +246,7 @@ def case_register(*, actor, unit: OrgUnit, kind: str, source: str, category: str
         if visit is None:
             raise ScopeDenied(Action.RECORD)
     registered_on = registered_on or today()
+    check_record_date(registered_on, "registered_on", latest=today())
     if level not in LEVEL_RANK:
         raise ValidationError({"level": ValidationError(_("Unknown level."), code="bad_level")})
     handler_unit_id, handler_department_id = holder_for(level, unit, department)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.audit import snapshot
-from core.scoping import Action, get_object_for_user, require_scope
+from core.scoping import Action, ScopeDenied, get_object_for_user, require_scope
 from org.models import OrgUnit
 
 from ..choices import NoticeState, NotificationKind, ReceivingLevel
@@ -104,6 +104,16 @@ def _require_district(actor, unit: OrgUnit) -> None:
     require_scope(actor, Action.CHANGE, root_of(unit))
 
 
+def _require_above(actor, unit: OrgUnit, department) -> None:
+    """An accountability interview is held by the level above the interviewed, never by the
+    interviewed: CHANGE scope over the unit's parent (a department's, or the district root's: the
+    district itself), checked fresh."""
+    above = unit.parent if department is None and unit.parent_id else root_of(unit)
+    require_scope(actor, Action.CHANGE, above)
+    if department is None and unit.parent_id is None:
+        raise ScopeDenied(Action.CHANGE)  # nobody sits above the district root inside the system
+
+
 def _next_notice_number(year: int) -> str:
     """``苏党建督〔year〕N号``, N one above the highest number of the year (gaps are never refilled)."""
     prefix = f"{NOTICE_PREFIX}〔{year}〕"
@@ -191,7 +201,7 @@ def accountability_interview_create(*, actor, held_on: dt.date, interviewee: str
         unit, department = notice.unit, notice.department
     else:
         unit, department = _target(unit, department)
-    require_scope(actor, Action.CHANGE, unit)
+    _require_above(actor, unit, department)
     interview = AccountabilityInterview(
         unit=unit, department=department, notice=notice, period=f"{held_on.year:04d}-{held_on.month:02d}",
         held_on=held_on, interviewee=not_blank(interviewee, "interviewee"),

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.scoping import Action, recheck_scope, require_scope
+from core.validators import check_record_date
 from org.models import OrgUnit
 
 from ..choices import CaseKind, CaseSource, Category
@@ -26,6 +27,7 @@ def visit_record_create(*, actor, place: OrgUnit, visited_on: dt.date, heard: st
     require_scope(actor, Action.RECORD, place)
     if visited_on > today():
         raise ValidationError({"visited_on": ValidationError(_("A visit cannot be recorded for a future date."), code="future")})
+    check_record_date(visited_on, "visited_on")
     visit = VisitRecord(
         cadre=cadre or actor, visited_on=visited_on, place=place, households=(households or "").strip(),
         households_count=households_count, heard=(heard or "").strip(), category=category,

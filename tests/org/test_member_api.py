@@ -116,12 +116,14 @@ def test_member_filters(client, world):
     client.force_login(world.users["district"])
     names = lambda **q: sorted(r["name"] for r in client.get(f"{API}members/", q).json()["results"])  # noqa
     assert names(unit="C1") == ["王一", "转出乙", "转出甲"]
-    assert names(unit="NOPE") == []
+    assert client.get(f"{API}members/", {"unit": "NOPE"}).status_code == 400
     assert names(search=M1_ID) == ["王一"]
     assert names(category="retired", unit="S2") == ["王三"]
     assert names(joined_year="2005", unit="C2") == ["王二"]
     client.force_login(world.users["community"])
-    assert names(unit="C2") == []  # out of scope looks like missing
+    # out of scope looks like missing: the same 400 on the unit field as an unknown code
+    out, missing = (client.get(f"{API}members/", {"unit": code}) for code in ("C2", "NOPE"))
+    assert out.status_code == missing.status_code == 400 and set(out.json()) == set(missing.json()) == {"unit"}
 
 
 def test_create_and_update_go_through_the_services(client, world):

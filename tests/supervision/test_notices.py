@@ -41,6 +41,12 @@ def dept_draft(tree, admin, task, depts):
                                               department=depts[0])
 
 
+def _writes():
+    """The watched tables, the audit log's denial rows aside (a 404 on a hidden record records one)."""
+    return (table_fingerprint((SupervisionNotice, Notification)),
+            list(AuditLog.objects.exclude(kind=AuditLog.Kind.DENIED).values_list("pk", flat=True)))
+
+
 def _drafts(admin, task, tree, n):
     return [services.supervision_notice_create(actor=admin, cause_kind=CauseKind.TASK, cause=task,
                                                period=f"2026-{month:02d}", unit=tree.s1) for month in range(1, n + 1)]
@@ -59,12 +65,12 @@ def test_only_the_district_drafts_a_notice(tree, task, persona):
 
 def test_street_secretary_cannot_issue_or_withdraw_about_own_street(tree, draft):
     street = tree.users["street"]
-    before = table_fingerprint(WATCH)
-    with pytest.raises(ScopeDenied):
+    before = _writes()
+    with pytest.raises(Http404):  # a draft about their street is not even visible to them
         services.supervision_notice_issue(actor=street, notice=draft, issued_on=DAY)
-    with pytest.raises(ScopeDenied):
+    with pytest.raises(Http404):
         services.supervision_notice_withdraw(actor=street, notice=draft, reason="已整改")
-    assert table_fingerprint(WATCH) == before
+    assert _writes() == before
     draft.refresh_from_db()
     assert (draft.state, draft.number) == (NoticeState.DRAFT, "")
 
@@ -101,12 +107,12 @@ def test_department_notice_needs_district_scope(tree, admin, dept_draft, liaison
                                          ("notice_withdraw", {})])  # an invalid form is refused the same way
 def test_street_secretary_gets_404_on_own_street_notice(client, tree, draft, action, data):
     client.force_login(tree.users["street"])
-    before = table_fingerprint(WATCH)
+    before = _writes()
     assert client.post(reverse(f"supervision:{action}", args=[draft.pk]), data).status_code == 404
-    assert table_fingerprint(WATCH) == before
+    assert _writes() == before
 
 
-@pytest.mark.parametrize("persona,buttons", [("district", True), ("street", False), ("leader", False)])
+@pytest.mark.parametrize("persona,buttons", [("district", True), ("leader", False)])
 def test_review_buttons_only_for_the_district(client, tree, draft, persona, buttons):
     client.force_login(tree.users[persona])
     r = client.get(reverse("supervision:notice_detail", args=[draft.pk]))
@@ -162,3 +168,49 @@ def test_a_number_taken_at_the_same_moment_is_a_clear_error(tree, admin, task):
             _save_numbered(b, ["number", "state", "issued_on"])
         assert [e.code for e in exc.value.error_dict["number"]] == ["number_taken"]
         assert SupervisionNotice.objects.filter(pk=b.pk, state=NoticeState.DRAFT, number="").exists()
+
+
+# -- drafts are internal to the district; interviews are held from above -------------------------
+
+@pytest.mark.parametrize("persona", ["street", "community", "other_street"])
+def test_a_draft_is_invisible_below_the_district_until_issued(client, tree, admin, draft, persona):
+    client.force_login(tree.users[persona])
+    detail = reverse("supervision:notice_detail", args=[draft.pk])
+    api = f"/api/supervision/notices/{draft.pk}/"
+    assert client.get(detail).status_code == 404 and client.get(api).status_code == 404
+    assert draft.pk not in [n["id"] for n in client.get("/api/supervision/notices/").json()["results"]]
+    services.supervision_notice_issue(actor=admin, notice=draft, issued_on=DAY)
+    expected = 200 if persona == "street" else 404  # the notice is about S1 itself, not C1 below it
+    assert client.get(detail).status_code == expected and client.get(api).status_code == expected
+
+
+def test_a_department_draft_is_invisible_to_its_liaison_until_issued(tree, admin, dept_draft, liaison):
+    assert not SupervisionNotice.objects.for_user(liaison).filter(pk=dept_draft.pk).exists()
+    services.supervision_notice_issue(actor=admin, notice=dept_draft, issued_on=DAY)
+    assert SupervisionNotice.objects.for_user(liaison).filter(pk=dept_draft.pk).exists()
+
+
+def test_the_interviewed_street_cannot_record_its_own_interview(client, tree, admin, draft):
+    from supervision.models import AccountabilityInterview
+
+    notice = services.supervision_notice_issue(actor=admin, notice=draft, issued_on=DAY)
+    client.force_login(tree.users["street"])
+    before = table_fingerprint((*WATCH, AccountabilityInterview))
+    r = client.post(reverse("supervision:notice_interview", args=[notice.pk]),
+                    {"held_on": "2026-11-28", "interviewee": "街道书记", "interviewer": "区委组织部"})
+    assert r.status_code == 404
+    assert table_fingerprint((*WATCH, AccountabilityInterview)) == before
+    with pytest.raises(ScopeDenied):
+        services.accountability_interview_create(actor=tree.users["street"], held_on=DAY, interviewee="街道书记",
+                                                 interviewer="区委组织部", notice=notice)
+    interview = services.accountability_interview_create(actor=admin, held_on=DAY, interviewee="街道书记",
+                                                         interviewer="区委组织部", notice=notice)
+    assert interview.unit_id == tree.s1.pk
+
+
+def test_a_street_interviews_its_community_but_a_community_not_itself(tree, task):
+    kwargs = dict(held_on=DAY, interviewee="社区书记", interviewer="街道", cause_kind=CauseKind.TASK, cause=task,
+                  unit=tree.c1)
+    assert services.accountability_interview_create(actor=tree.users["street"], **kwargs).unit_id == tree.c1.pk
+    with pytest.raises(ScopeDenied):
+        services.accountability_interview_create(actor=tree.users["community"], **kwargs)
