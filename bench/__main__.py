@@ -33,7 +33,7 @@ from .common import (
 README = Path(__file__).resolve().parent / "README.md"
 def _markers(scale: int) -> tuple[str, str]:
     return f"<!-- results:s{scale}:start -->", f"<!-- results:s{scale}:end -->"
-STEPS = ("generate", "tree", "http", "import_roster", "cycle")
+STEPS = ("generate", "tree", "http", "import_roster", "cycle", "assessment")
 
 
 def _py(module_args: list[str], json_path: Path | None, env=None, timeout=None) -> tuple[int, dict | None, str]:
@@ -106,6 +106,8 @@ def main(argv=None) -> int:
     if "cycle" not in skip:
         report["cycle"] = _other("cycle.py", ["--districts", str(scale), "--visits", str(10_000 * scale),
                                               "--cases", str(2_000 * scale)])
+    if "assessment" not in skip:
+        report["assessment"] = _other("assessment.py", ["--scale", str(scale)])
     report["loadavg_end"] = os.getloadavg()
     if args.drop:
         drop_database(dbname)
@@ -176,7 +178,7 @@ def table(report: dict) -> str:
                      f" ≥ 150 req/s, 0 errors | {cl['requests_per_s']} req/s, median {cl['median_ms']} ms, p95 "
                      f"{cl['p95_ms']} ms, {cl['errors']} errors; server CPU {cl.get('server_cpu_ms_per_request')} ms/request"
                      f" → ~{cl.get('capacity_req_per_s_on_idle_cores')} req/s on idle cores |")
-    for name in ("import_roster", "cycle"):
+    for name in ("import_roster", "cycle", "assessment"):
         o = report.get(name, {})
         lines.append(f"| bench/{name}.py | see its issue | {o.get('status', 'skipped')} (output in the JSON) |")
     return "\n".join(lines)

@@ -187,6 +187,8 @@ class NotificationKind(models.TextChoices):
     NOTICE_ISSUED = "notice_issued", _("Supervision notice issued")
     INTERVIEW = "interview", _("Accountability interview")
     LETTER = "letter", _("Assignment letter received")
+    GOVERNANCE_OVERDUE = "governance_overdue", _("Overdue deliberation resolution")
+    GOVERNANCE_FLOATING = "governance_floating", _("Floating member not reported or registered")
 
 
 class ReceivingLevel(models.TextChoices):

@@ -18,6 +18,8 @@ def _templates() -> dict:
         K.NOTICE_ISSUED: _("Supervision notice %(number)s was issued to %(target)s."),
         K.INTERVIEW: _("An accountability interview with %(target)s is set for %(held_on)s."),
         K.LETTER: _("Assignment letter %(number)s: %(task)s, deadline %(deadline)s."),
+        K.GOVERNANCE_OVERDUE: _("Resolution “%(title)s” is overdue since %(due_on)s."),
+        K.GOVERNANCE_FLOATING: _("Floating member %(member)s has not reported or registered (%(period)s)."),
     }
 
 

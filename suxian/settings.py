@@ -249,6 +249,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULE: dict = {
     # The work cycle (Asia/Shanghai); each task defaults to the period that just ended.
     "supervision-daily": {"task": "supervision.daily_cycle", "schedule": crontab(minute=30, hour=0)},
+    "assessment-quarterly-open": {"task": "assessment.quarterly_open",
+                                  "schedule": crontab(minute=30, hour=3, day_of_month=1, month_of_year="1,4,7,10")},
+    "assessment-lapses": {"task": "assessment.lapses_record", "schedule": crontab(minute=45, hour=0)},
+    "governance-daily-overdue": {"task": "governance.daily_overdue", "schedule": crontab(minute=30, hour=6)},
+    "governance-weekly-floating": {"task": "governance.weekly_floating",
+                                   "schedule": crontab(minute=0, hour=7, day_of_week=1)},
     "supervision-weekly": {"task": "supervision.weekly_cycle", "schedule": crontab(minute=0, hour=1, day_of_week=1)},
     "supervision-monthly": {"task": "supervision.monthly_cycle", "schedule": crontab(minute=0, hour=2, day_of_month=1)},
     "supervision-quarterly": {"task": "supervision.quarterly_cycle",
