@@ -764,13 +764,20 @@ def run(scale: int, seed: int = 1, database: str | None = None, profile: str | N
     connection.close()
     verification = verify_tree()
     phases["verify"] = verification["seconds"]
+    # The guarantee system's tables (two committees by term), loaded through the ORM in bulk, and their
+    # grouped term statistics timed (bench/gen_resources.py).
+    from bench.gen_resources import run as generate_resources
+
+    t0 = time.perf_counter()
+    resources = generate_resources(scale, seed, dbname)
+    phases["resources"] = round(time.perf_counter() - t0, 2)
     total = round(time.perf_counter() - t_all, 2)
     counts = dict(sorted(loader.counts.items()))
     with psycopg.connect(conninfo(dbname)) as conn:
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
     result = {"scale": scale, "seed": seed, "profile": profile, "database": dbname, "end_date": end.isoformat(),
               "rows": counts, "total_rows": sum(counts.values()), "phases_s": phases, "total_s": total,
-              "database_size": size, "verification": verification}
+              "database_size": size, "verification": verification, "resources": resources}
     print(f"generated {dbname} (scale {scale}, profile {profile}, seed {seed}) in {total:.1f} s, {size}")
     for table, n in counts.items():
         print(f"  {table:32s} {n:>12,}")

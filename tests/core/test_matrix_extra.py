@@ -19,6 +19,8 @@ class TestCoreMatrixExtra:
         Case("home", lambda t: reverse("core:home"), LOGGED_IN, ok_status=(200,)),
         Case("api_root_org", lambda t: "/api/org/", LOGGED_IN, api=True, ok_status=(200,)),
         Case("api_root_supervision", lambda t: "/api/supervision/", LOGGED_IN, api=True, ok_status=(200,)),
+        # Revokes the calling token (if any): every logged-in persona may, anonymous is refused.
+        Case("api_logout", lambda t: "/api/auth/logout/", LOGGED_IN, method="post", api=True, ok_status=(204,)),
     ]
 
     def test_matrix(self, client, tree, persona, case):

@@ -1,0 +1,7 @@
+"""Models of the guarantee system, one module per topic."""
+from .cadres import *  # noqa: F401,F403
+from .committees import *  # noqa: F401,F403
+from .funds import *  # noqa: F401,F403
+from .pairing import *  # noqa: F401,F403
+from .premises import *  # noqa: F401,F403
+from .training import *  # noqa: F401,F403
