@@ -55,5 +55,7 @@ class MemberForm(forms.Form):
             self.fields["clear_phone"] = forms.BooleanField(label=_("Remove the stored phone number"),
                                                             required=False)
         else:
+            # A new record has no version to compare.
+            del self.fields["version"]
             self.fields["unit"].queryset = member_unit_queryset(user)
             self.fields["id_number"].help_text = _("18 characters; the check digit is verified.")

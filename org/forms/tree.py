@@ -23,8 +23,10 @@ class OrgUnitForm(forms.Form):
 
     version = VersionField()
 
-    def __init__(self, *args, level: int, **kwargs):
+    def __init__(self, *args, level: int, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["version"]  # a new unit has no version to compare
         self.fields.update(
             forms.fields_for_model(
                 OrgUnit,

@@ -146,7 +146,7 @@ class OrgUnitUpdateView(View):
     def _form(self, unit, data=None):
         initial = {field: getattr(unit, field) for field in services.UNIT_EDITABLE_FIELDS}
         initial["version"] = version_of(unit)
-        return OrgUnitForm(data, level=unit.level, initial=initial)
+        return OrgUnitForm(data, level=unit.level, initial=initial, editing=True)
 
     def _render(self, request, form, unit):
         ctx = {"form": form, "unit": unit, "parent": unit.parent,

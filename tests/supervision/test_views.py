@@ -241,14 +241,17 @@ MATRIX = [
                                         f"r{t.w.rectification.pk}-done_on": t.w.today.isoformat()},
          ok_status=(302,), models=(RectificationItem,)),
     Case("notice_list", u("notice_list"), LOGGED_IN),
-    Case("notice_detail", u("notice_detail", w("notice")), SEE_S1),
+    # A draft is internal to the district; the targeted street sees the notice once it is issued.
+    Case("notice_detail", u("notice_detail", w("notice")), DISTRICT),
+    Case("notice_detail_issued", u("notice_detail", w("issued")), SEE_S1),
     # Issuing and withdrawing are the district's (CHANGE over the root), even for a notice about S1;
     # interviews need CHANGE scope over the notice's target.
     Case("notice_issue", u("notice_issue", w("notice")), {"district"}, method="post",
          data=lambda t: {"issued_on": t.w.today.isoformat()}, ok_status=(302,), models=(SupervisionNotice,)),
     Case("notice_withdraw", u("notice_withdraw", w("notice")), {"district"}, method="post",
          data=lambda t: {"reason": "已整改"}, ok_status=(302,), models=(SupervisionNotice,)),
-    Case("notice_interview", u("notice_interview", w("issued")), {"district", "street"}, method="post",
+    # The level above holds the interview: the street never interviews itself.
+    Case("notice_interview", u("notice_interview", w("issued")), {"district"}, method="post",
          data=lambda t: {"held_on": t.w.today.isoformat(), "interviewee": "街道书记", "interviewer": "组织部长"},
          ok_status=(302,), models=(AccountabilityInterview,)),
     Case("interview_list", u("interview_list"), LOGGED_IN),
