@@ -9,7 +9,7 @@ from typing import Callable
 from django.apps import apps
 
 
-def _modules(name: str):
+def app_modules(name: str):
     for config in apps.get_app_configs():
         module_name = f"{config.name}.{name}"
         try:
@@ -22,11 +22,11 @@ def _modules(name: str):
 def demo_steps() -> list[tuple[int, str, Callable]]:
     """(order, label, function) for every app's demo steps, in order."""
     steps = []
-    for module in _modules("demo"):
+    for module in app_modules("demo"):
         for order, fn in getattr(module, "STEPS", []):
             steps.append((order, f"{module.__name__}.{fn.__name__}", fn))
     return sorted(steps, key=lambda s: s[0])
 
 
 def figure_functions() -> list[Callable]:
-    return [module.compute for module in _modules("figures") if hasattr(module, "compute")]
+    return [module.compute for module in app_modules("figures") if hasattr(module, "compute")]

@@ -13,11 +13,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
-from core.scoping import subtree_q
+from core.filters import UnitFilter
 from core.templatetags.rows import QUICK_RENDERER
-from org.models import OrgUnit, OutsideUnit, OutsideUnitKind
+from org.models import OutsideUnit, OutsideUnitKind
 
 from .choices import OPEN_STATES, CaseKind, CaseState, Category, NoticeState, ReceivingLevel, ResponsibleLevel
 from .forms.common import (
@@ -26,7 +25,6 @@ from .forms.common import (
     QUARTER,
     DepartmentChoiceField,
     PeriodField,
-    UnitCodeField,
     YesNoField,
     department_queryset,
 )
@@ -51,11 +49,6 @@ class FilterForm(forms.Form):
 
 # -- filters ----------------------------------------------------------------------------------------
 
-def _units_in_scope(request):
-
-    return OrgUnit.objects.for_user(request.user) if request is not None else OrgUnit.objects.none()
-
-
 def _departments(request):
     """Active district departments (the callers that need the user's own district say so)."""
     return department_queryset()
@@ -68,26 +61,6 @@ def _own_district_departments(request):
     from org.selectors import outside_unit_choices
 
     return outside_unit_choices(user=request.user, kind=OutsideUnitKind.DISTRICT_DEPARTMENT).only("name")
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    """``unit``: a unit code in the user's scope; the rows whose unit (``field_name``) lies in its subtree."""
-
-    field_class = UnitCodeField
-
-    def __init__(self, field_name: str = "unit", **kwargs):
-        kwargs.setdefault("queryset", _units_in_scope)
-        super().__init__(field_name=field_name, **kwargs)
-
-    @property
-    def field(self):
-        self.extra.pop("null_value", None)  # a text input has no "null" choice
-        return super().field
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        return qs.filter(subtree_q(value, self.field_name))
 
 
 class DepartmentFilter(django_filters.ModelChoiceFilter):

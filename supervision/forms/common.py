@@ -56,22 +56,6 @@ class DepartmentField(DepartmentChoiceField):
         super().__init__(queryset=department_queryset(), **kwargs)
 
 
-class UnitCodeField(forms.ModelChoiceField):
-    """A unit typed by its code, looked up in the queryset the caller gives (the user's scope): a code
-    that does not exist and one outside scope are the same error. Drawn as a text input."""
-
-    default_error_messages = {"invalid_choice": _("No unit with this code in your scope.")}
-
-    def __init__(self, queryset=None, **kwargs):
-        kwargs.setdefault("label", _("Unit code (with its subtree)"))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 32}))
-        super().__init__(queryset=queryset, to_field_name="code", **kwargs)
-
-    def to_python(self, value):
-        return super().to_python(value.strip() if isinstance(value, str) else value)
-
-
 class YesNoField(forms.ChoiceField):
     """All / yes / no (``1``, ``0``; the API also says ``true``, ``false``); cleans to True, False or None."""
 

@@ -6,8 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import UnitCodeField
+
 from ..choices import FindingDimension
-from .common import BLANK, DATE, AnyIntChoiceField, DepartmentField, UnitCodeField
+from .common import BLANK, DATE, AnyIntChoiceField, DepartmentField
 
 
 class InspectionForm(forms.Form):

@@ -5,8 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import UnitCodeField
+
 from ..choices import CaseKind, Category
-from .common import DATE, AnyIntChoiceField, UnitCodeField, chips
+from .common import DATE, AnyIntChoiceField, chips
 
 
 class VisitForm(forms.Form):

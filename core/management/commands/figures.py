@@ -1,9 +1,8 @@
-import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core.figures import compute_figures
+from core.figures import compute_figures, figures_json
 from core.scoping import unit_model
 
 
@@ -26,10 +25,11 @@ class Command(BaseCommand):
             if len(roots) != 1:
                 raise CommandError("give --unit: there is not exactly one district root")
             unit = roots[0]
-        figures = compute_figures(unit, opts["year"] or timezone.localdate().year)
+        year = opts["year"] or timezone.localdate().year
         if opts["json"]:
-            self.stdout.write(json.dumps(figures, ensure_ascii=False, sort_keys=True))
+            self.stdout.write(figures_json(unit, year))
         else:
+            figures = compute_figures(unit, year)
             width = max((len(k) for k in figures), default=0)
             for key, value in figures.items():
                 self.stdout.write(f"{key:<{width}}  {value}")
