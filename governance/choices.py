@@ -136,3 +136,18 @@ class SocialEventKind(models.TextChoices):
 class PostingRole(models.TextChoices):
     INSTRUCTOR = "instructor", _("Party-building instructor")
     LIAISON = "liaison", _("Party-building liaison")
+
+
+class Grade(models.TextChoices):
+    """The published grade of a competition entry (an official evaluation, not a ranking)."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+# (lowest total for the grade, grade), highest first; totals are on a 0–100 scale.
+GRADE_BANDS = ((90, Grade.EXCELLENT), (80, Grade.GOOD), (60, Grade.PASS), (0, Grade.FAIL))
+# With this many judges or more, the highest and the lowest judge's totals are dropped.
+TRIM_FROM_JUDGES = 5

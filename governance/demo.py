@@ -29,7 +29,7 @@ from .choices import (
     Stage,
     TopicSource,
 )
-from .models import Brand, Committee, FloatingMember, Meeting, SocialOrganisation
+from .models import Brand, Committee, Competition, FloatingMember, Meeting, SocialOrganisation
 
 INCUBATED = 131
 CULTIVATING = 14
@@ -374,10 +374,44 @@ def seed_brands(*, stdout=None) -> str:
     return f"{made} brands"
 
 
+def seed_competition(*, stdout=None) -> str:
+    """The year's 党建大比武 of the district: five judges (so the highest and lowest drop), entries by
+    community secretaries, every judge scoring every entry, grades published."""
+    from accounts.models import RoleGrant
+    from accounts.roles import Role
+
+    if Competition.objects.exists():
+        return "competition exists"
+    actor = _admin()
+    district = OrgUnit.objects.filter(parent__isnull=True).order_by("tree_id").first()
+    secretaries = list(RoleGrant.objects.active().filter(role=Role.COMMUNITY_SECRETARY, unit__tree_id=district.tree_id)
+                       .select_related("user", "unit").order_by("unit__lft")[:8])
+    entrant_ids = {g.user_id for g in secretaries}
+    judges = [u for u in gs.judge_candidates(actor).exclude(pk__in=entrant_ids) if not u.is_superuser][:5]
+    if not secretaries or not judges:
+        return "no secretaries or judges to run a competition"
+    competition = gs.competition_create(
+        actor=actor, unit=district, year=YEAR, title=f"{YEAR}年度城市基层党建大比武",
+        criteria=[("组织体系建设", 30), ("治理体系建设", 30), ("服务体系建设", 20), ("保障体系建设", 20)],
+        judges=judges)
+    rng = _rng(60)
+    criteria = list(competition.criteria.all())
+    for grant in secretaries:
+        entry = gs.entry_submit(actor=grant.user, competition=competition, unit=grant.unit,
+                                title=f"{grant.unit.name}党建引领基层治理", summary="一社一品、1+N议事协商、双孵化的做法与成效。")
+        base = rng.randint(70, 92)
+        for judge in judges:
+            gs.score_record(actor=judge, entry=entry,
+                            values={c.pk: min(100, max(50, base + rng.randint(-8, 8))) for c in criteria})
+    gs.competition_publish(actor=actor, competition=competition)
+    return f"1 competition, {len(secretaries)} entries, {len(judges)} judges"
+
+
 STEPS = [
     (50, seed_actors),
     (51, seed_social),
     (52, seed_deliberation),
     (53, seed_floating),
     (54, seed_brands),
+    (55, seed_competition),
 ]

@@ -8,54 +8,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
-from core.scoping import subtree_q
-from org.models import OrgUnit
+from core.filters import UnitFilter
 
-from .choices import FilingStatus, MeetingState, PostingRole, SocialField, Stage, TopicSource, TopicState
-from .models import FloatingMember, Meeting, Posting, SocialOrganisation, Topic
-
-
-class UnitCodeField(forms.ModelChoiceField):
-    default_error_messages = {"invalid_choice": _("No unit with this code in your scope.")}
-
-    def __init__(self, queryset=None, **kwargs):
-        kwargs.setdefault("label", _("Unit code (with its subtree)"))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 32}))
-        super().__init__(queryset=queryset, to_field_name="code", **kwargs)
-
-    def to_python(self, value):
-        return super().to_python(value.strip() if isinstance(value, str) else value)
-
-
-def _units_in_scope(request):
-    return OrgUnit.objects.for_user(request.user) if request is not None else OrgUnit.objects.none()
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    """``unit``: a unit code in the user's scope; rows whose unit (any of ``paths``) lies in its subtree."""
-
-    field_class = UnitCodeField
-
-    def __init__(self, *paths: str, **kwargs):
-        self.paths = paths or ("unit",)
-        kwargs.setdefault("queryset", _units_in_scope)
-        super().__init__(field_name=self.paths[0], **kwargs)
-
-    @property
-    def field(self):
-        self.extra.pop("null_value", None)
-        return super().field
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        q = Q(pk__in=[])
-        for path in self.paths:
-            q |= subtree_q(value, path)
-        return qs.filter(q)
+from .choices import CommitteeKind, FilingStatus, MeetingState, PostingRole, SocialField, Stage, TopicSource, TopicState
+from .models import Committee, FloatingMember, Meeting, Posting, SocialOrganisation, Topic
 
 
 class YesNoFilter(django_filters.BooleanFilter):
@@ -125,3 +82,10 @@ class FloatingFilter(ListFilterSet):
             return qs
         pending = Q(reported_on__isnull=True) | Q(registered_on__isnull=True)
         return qs.filter(pending) if value else qs.exclude(pending)
+
+
+class CommitteeFilter(ListFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CommitteeKind.choices)
+
+    class Meta(ListFilterSet.Meta):
+        model = Committee

@@ -15,6 +15,8 @@ from .models import (
     AgendaItem,
     Brand,
     Committee,
+    Competition,
+    Entry,
     FloatingMember,
     Meeting,
     Posting,
@@ -117,3 +119,39 @@ def committee_list(*, user, action: str = Action.VIEW):
 def brand_list(*, user, action: str = Action.VIEW):
     return Brand.objects.for_user(user, action).select_related("unit").order_by("unit__tree_id", "unit__lft",
                                                                                "-started_on")
+
+
+def competition_list(*, user):
+    """Competitions the user may see (``services.competition_visible_q``): one query."""
+    from .services.competition import competition_visible_q
+
+    if not getattr(user, "pk", None):
+        return Competition.objects.none()
+    ids = Competition.objects.filter(competition_visible_q(user)).values("pk")
+    return (Competition.objects.filter(pk__in=ids).select_related("unit")
+            .annotate(entry_count=Count("entries", distinct=True)).order_by("-year", "-round", "-id"))
+
+
+def competition_get(*, user, pk) -> Competition:
+    """A competition the user may see, else Http404 (like a missing id)."""
+    from django.http import Http404
+
+    found = competition_list(user=user).filter(pk=pk).prefetch_related("criteria", "judges").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def entry_get_for_judge(*, user, pk) -> Entry:
+    """An entry of a competition ``user`` judges, else Http404."""
+    from django.http import Http404
+
+    found = (Entry.objects.select_related("competition", "unit").prefetch_related("competition__criteria")
+             .filter(pk=pk, competition__judges=user).first()) if getattr(user, "pk", None) else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def committee_get(*, user, pk, action: str = Action.VIEW) -> Committee:
+    return get_object_for_user(Committee.objects.select_related("unit"), user, action, pk=pk)

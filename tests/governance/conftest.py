@@ -83,6 +83,17 @@ def build_world(tree):
                                     destination_place="广东省深圳市")
     w.floating3 = gs.floating_create(actor=admin, member=w.member3, left_on=dt.date(2026, 1, 5),
                                      destination_unit=tree.c1, reported_on=dt.date(2026, 1, 6))
+    # 党建大比武 of the district: judges "leader" and "other_street"; C2's secretary has entered, both judges
+    # scored; C1's secretary ("community") may still enter.
+    w.competition = gs.competition_create(actor=admin, unit=tree.district, year=2026, title="2026年党建大比武",
+                                          criteria=[("组织建设", 60), ("治理成效", 40)],
+                                          judges=[tree.users["leader"], tree.users["other_street"]])
+    w.criteria = list(w.competition.criteria.order_by("position"))
+    w.entry2 = gs.entry_submit(actor=tree.users["community2"], competition=w.competition, unit=tree.c2,
+                               title="六社联动", summary="六社联动工作法")
+    for judge, marks in (("leader", (80, 90)), ("other_street", (90, 100))):
+        gs.score_record(actor=tree.users[judge], entry=w.entry2,
+                        values={c.pk: m for c, m in zip(w.criteria, marks)})
     tree.w = w
     return w
 

@@ -23,7 +23,8 @@ from governance.models import (
     WorkItem,
 )
 from governance.selectors import floating_list, member_lookup
-from supervision.choices import CaseSource, Satisfaction
+from supervision.choices import CaseSource, NotificationKind, Satisfaction
+from supervision.models import Notification
 from supervision.services import case_accept, case_resolve, case_start
 
 from .conftest import DAY
@@ -219,11 +220,21 @@ def test_floating_visible_to_both_sides_only(world, tree):
 
 def test_weekly_floating_once_per_member_and_week(world, tree):
     day = dt.date(2026, 3, 4)
+    secretary = tree.users["community"]  # C1: origin of ``floating``, destination of ``floating3``
+    notes = Notification.objects.filter(kind=NotificationKind.GOVERNANCE_FLOATING)
     first = gs.weekly_floating_run(day=day)
-    assert first["reminded"] == 2
-    assert gs.weekly_floating_run(day=day + dt.timedelta(days=1))["reminded"] == 0  # same week
-    assert FloatingReminder.objects.count() == 2
+    assert (first["reminded"], first["notifications"]) == (2, 2)
+    assert set(notes.values_list("recipient_id", flat=True)) == {secretary.pk}
+    assert notes.count() == 2
+    again = gs.weekly_floating_run(day=day + dt.timedelta(days=1))  # same week: nothing twice
+    assert (again["reminded"], again["notifications"]) == (0, 0)
+    assert FloatingReminder.objects.count() == 2 and notes.count() == 2
     assert gs.weekly_floating_run(day=day + dt.timedelta(days=7))["reminded"] == 2
+    assert notes.count() == 4
+    gs.floating_update(actor=tree.users["district"], record=world.floating, reported_on=dt.date(2026, 1, 6),
+                       registered_on=dt.date(2026, 1, 8))
+    gs.weekly_floating_run(day=day + dt.timedelta(days=14))  # complete records are no longer overdue
+    assert notes.count() == 5
 
 
 def test_daily_overdue_once_per_item_and_day(world, tree):
@@ -231,10 +242,13 @@ def test_daily_overdue_once_per_item_and_day(world, tree):
     gs.work_create_task(actor=admin, item=world.item, task="划线", due_on=DAY + dt.timedelta(days=5),
                         committee=world.committee)
     late = DAY + dt.timedelta(days=9)
+    notes = Notification.objects.filter(kind=NotificationKind.GOVERNANCE_OVERDUE)
     assert gs.daily_overdue_run(day=late)["reminded"] == 1
-    assert gs.daily_overdue_run(day=late)["reminded"] == 0
+    assert list(notes.values_list("recipient_id", "unit_id")) == [(tree.users["community"].pk, tree.p1.pk)]
+    again = gs.daily_overdue_run(day=late)
+    assert (again["reminded"], again["notifications"]) == (0, 0) and notes.count() == 1
     assert gs.daily_overdue_run(day=late + dt.timedelta(days=1))["reminded"] == 1
-    assert OverdueReminder.objects.count() == 2
+    assert OverdueReminder.objects.count() == 2 and notes.count() == 2
 
 
 def test_figures_from_records_district_is_sum_of_streets(world, tree):
