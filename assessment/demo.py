@@ -32,6 +32,8 @@ INDICATORS = {
         ("notices", "督办通报", C, "notices_received", 10, 5, 10, 3),
         ("letters", "交办书进度报送", C, "letters_reported_late", 10, 2, 10, 3),
         ("findings", "督查问题整改", C, "findings_not_rectified", 10, 5, 10, 3),
+        ("meetings", "社区1+N议事协商", C, "meetings_missing", 10, 2, 10, 2),
+        ("resolutions", "议定事项落实", C, "resolutions_not_done", 10, 2, 10, 2),
         ("work", "抓城市基层党建", R, "", 40, 0, None, 1),
     ],
     K.COMMUNITY: [
@@ -39,6 +41,8 @@ INDICATORS = {
         ("overdue", "案件超期", C, "overdue_cases", 15, 3, 15, 3),
         ("satisfaction", "回访满意度", C, "unsatisfied_followups", 15, 3, 15, 3),
         ("notices", "督办通报", C, "notices_received", 10, 5, 10, 3),
+        ("meetings", "1+N议事协商", C, "meetings_missing", 10, 5, 10, 2),
+        ("resolutions", "议定事项落实", C, "resolutions_not_done", 10, 5, 10, 2),
         ("work", "党建工作", R, "", 40, 0, None, 1),
     ],
     K.DEPARTMENT: [
@@ -111,6 +115,14 @@ def seed_schemes(*, stdout=None) -> str:
             made += 1
         if second.state == SchemeState.DRAFT:
             services.scheme_activate(actor=admin, scheme=second)
+    # next year's community scheme: copied from this year's and being edited (a draft, not in use)
+    current = Scheme.objects.get(owner=root, year=YEARS[1], assessee_kind=K.COMMUNITY)
+    if not Scheme.objects.filter(owner=root, year=YEARS[1] + 1, assessee_kind=K.COMMUNITY).exists():
+        draft = services.scheme_copy(actor=admin, scheme=current, year=YEARS[1] + 1,
+                                     name=f"{YEARS[1] + 1}年度{K(K.COMMUNITY).label}考核方案（征求意见稿）")
+        services.indicator_update(actor=admin, indicator=draft.indicators.get(code="meetings"),
+                                  params={"expected": 2})
+        made += 1
     return f"{made} schemes"
 
 

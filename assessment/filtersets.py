@@ -5,7 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from supervision.filtersets import ListFilterSet, PeriodFilter, UnitFilter, YearFilter
+from core.filters import UnitFilter
+from supervision.filtersets import ListFilterSet, PeriodFilter, YearFilter
 from supervision.forms.common import QUARTER
 
 from .choices import AssesseeKind, RegularGrade, RegularState, YearGrade

@@ -4,14 +4,14 @@ A rule computes, for one assessee and one quarter, a value (a count of what went
 worse) and the records behind it (``[(model label, id), …]``, shown as links and frozen on
 finalisation). Parameters come from ``Indicator.params``. A rule is one small function::
 
-    @rule("meetings_missing", _("1+N meetings not held"), applies_to=(AssesseeKind.COMMUNITY,))
-    def meetings_missing(target, period, params):
-        from governance.models import Meeting          # added once governance exists
-        held = Meeting.objects.filter(community_id=target.unit_id, held_on__range=(period.start, period.end))
-        ids = list(held.values_list("pk", flat=True))
-        return RuleResult(max(0, params.get("expected", 3) - len(ids)), [("governance.meeting", i) for i in ids])
+    @rule("interviews", _("Accountability interviews"), applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT))
+    def interviews(target, period, params):
+        qs = AccountabilityInterview.objects.filter(held_on__range=(period.start, period.end))
+        ids = list(qs.filter(_scoped(target, params)).values_list("pk", flat=True))
+        return RuleResult(len(ids), [("supervision.accountabilityinterview", pk) for pk in ids])
 
-Rules read the supervision records through its models (read-only); they never write.
+Rules read the supervision and governance records through their models (read-only); they never
+write and never keep a copy: a governance rule's "done" is governance's own topic event.
 """
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from typing import Callable
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from governance.choices import ADOPTED_OUTCOMES, MeetingState, TopicAction
+from governance.models import AgendaItem, Meeting, TopicEvent
+from org.models import OrgUnit
 from supervision.choices import DONE_STATES, NoticeState, Satisfaction
 from supervision.cycles import Period, period_containing
 from supervision.models import (
@@ -84,19 +87,34 @@ class Rule:
     label: object
     applies_to: tuple
     fn: Callable
+    params: dict = field(default_factory=dict)  # parameter name → int | bool | str
 
     def __call__(self, target: Target, period: Period, params: dict) -> RuleResult:
         return self.fn(target, period, params or {})
+
+    def check_params(self, params: dict) -> list[tuple[str, str]]:
+        """Problems of ``params`` for this rule: ``[(name, code)]`` (unknown name, wrong type; whole
+        numbers are never negative)."""
+        problems = []
+        for name, value in params.items():
+            kind = self.params.get(name)
+            if kind is None:
+                problems.append((name, "unknown_param"))
+            elif kind is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                problems.append((name, "bad_param"))
+            elif kind is not int and not isinstance(value, kind):
+                problems.append((name, "bad_param"))
+        return problems
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, label, *, applies_to: tuple):
+def rule(code: str, label, *, applies_to: tuple, params: dict | None = None):
     def register(fn):
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, label, tuple(applies_to), fn)
+        RULES[code] = Rule(code, label, tuple(applies_to), fn, dict(params or {}))
         return fn
 
     return register
@@ -141,7 +159,8 @@ def weeks_without_visits(target: Target, period: Period, params: dict) -> RuleRe
                       {"weeks": sorted({p for _pk, p in rows})})
 
 
-@rule("overdue_cases", _("Overdue cases"), applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT))
+@rule("overdue_cases", _("Overdue cases"), applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT),
+      params={"measure": str})
 def overdue_cases(target: Target, period: Period, params: dict) -> RuleResult:
     """Cases of the assessee's subtree (a department: those it held) that passed their due date in or
     before the quarter and were still open at its due date + the quarter's end; value: the number of
@@ -161,7 +180,7 @@ def overdue_cases(target: Target, period: Period, params: dict) -> RuleResult:
 
 
 @rule("unsatisfied_followups", _("Residents not satisfied at follow-up"),
-      applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT))
+      applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT), params={"include_basic": bool})
 def unsatisfied_followups(target: Target, period: Period, params: dict) -> RuleResult:
     """Cases followed up in the quarter whose resident was not satisfied (with ``{"include_basic": true}``
     also the basically satisfied); the detail gives the satisfied share."""
@@ -176,7 +195,8 @@ def unsatisfied_followups(target: Target, period: Period, params: dict) -> RuleR
                       {"followed_up": len(rows), "satisfied_pct": round(100 * satisfied / len(rows), 1) if rows else None})
 
 
-@rule("notices_received", _("Supervision notices received"), applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT))
+@rule("notices_received", _("Supervision notices received"), applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT),
+      params={"subtree": bool})
 def notices_received(target: Target, period: Period, params: dict) -> RuleResult:
     """Issued supervision notices 督办通报 addressed to the assessee, issued in the quarter."""
     qs = SupervisionNotice.objects.filter(state=NoticeState.ISSUED, issued_on__range=(period.start, period.end))
@@ -184,7 +204,8 @@ def notices_received(target: Target, period: Period, params: dict) -> RuleResult
     return RuleResult(len(ids), [("supervision.supervisionnotice", pk) for pk in ids])
 
 
-@rule("interviews", _("Accountability interviews"), applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT))
+@rule("interviews", _("Accountability interviews"), applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT),
+      params={"subtree": bool})
 def interviews(target: Target, period: Period, params: dict) -> RuleResult:
     """Accountability interviews 约谈问责 of the assessee held in the quarter."""
     qs = AccountabilityInterview.objects.filter(held_on__range=(period.start, period.end))
@@ -193,7 +214,7 @@ def interviews(target: Target, period: Period, params: dict) -> RuleResult:
 
 
 @rule("findings_not_rectified", _("Inspection findings not rectified on time"),
-      applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT))
+      applies_to=(K.STREET, K.COMMUNITY, K.DEPARTMENT), params={"subtree": bool})
 def findings_not_rectified(target: Target, period: Period, params: dict) -> RuleResult:
     """Rectification items of findings against the assessee whose deadline fell in the quarter and that
     were not done by it."""
@@ -211,7 +232,7 @@ def findings_not_rectified(target: Target, period: Period, params: dict) -> Rule
 
 
 @rule("letters_reported_late", _("Assignment-letter progress reported late"),
-      applies_to=(K.STREET, K.DEPARTMENT))
+      applies_to=(K.STREET, K.DEPARTMENT), params={"report_days": int})
 def letters_reported_late(target: Target, period: Period, params: dict) -> RuleResult:
     """Assignment letters 交办书 of the assessee open during the quarter (issued by its end, not completed
     before its start) with no progress report within the quarter, or past their deadline uncompleted at
@@ -228,3 +249,59 @@ def letters_reported_late(target: Target, period: Period, params: dict) -> RuleR
     late = [pk for pk, deadline, done in rows
             if pk not in reported or (deadline < period.end and (done is None or done > deadline))]
     return RuleResult(len(late), [("supervision.assignmentletter", pk) for pk in late])
+
+
+# -- 1+N deliberation (the governance system's records, read through its models) ---------------------
+
+def _communities(target: Target) -> list[tuple[int, str]]:
+    """The communities a rule looks at: the community itself; a street's communities (its subtree)."""
+    if target.kind == K.COMMUNITY:
+        qs = OrgUnit.objects.filter(pk=target.unit_id)
+    else:
+        qs = OrgUnit.objects.filter(tree_id=target.tree_id, lft__gte=target.lft, rght__lte=target.rght,
+                                    community_anc_id=F("pk"))
+    return list(qs.order_by("lft").values_list("pk", "code"))
+
+
+@rule("meetings_missing", _("1+N deliberation meetings not held"), applies_to=(K.STREET, K.COMMUNITY),
+      params={"expected": int})
+def meetings_missing(target: Target, period: Period, params: dict) -> RuleResult:
+    """1+N deliberation meetings recorded as held (``governance.Meeting`` in state held) in the quarter at
+    the community or its compounds; value: the meetings short of ``{"expected": n}`` (default 1) per
+    community, summed over a street's communities. The records are the meetings held."""
+    expected = max(0, int(params.get("expected", 1)))
+    communities = _communities(target)
+    rows = list(Meeting.objects.filter(target.subtree("unit"), state=MeetingState.HELD,
+                                       held_on__range=(period.start, period.end))
+                .order_by("held_on", "pk").values_list("pk", "unit__community_anc_id"))
+    held = {pk: 0 for pk, _code in communities}
+    for _pk, community in rows:
+        if community in held:
+            held[community] += 1
+    short = {code: expected - held[pk] for pk, code in communities if held[pk] < expected}
+    return RuleResult(sum(short.values()), [("governance.meeting", pk) for pk, _c in rows],
+                      {"held": len(rows), "expected": expected, "communities": len(communities), "short": short})
+
+
+@rule("resolutions_not_done", _("Adopted resolutions not implemented"), applies_to=(K.STREET, K.COMMUNITY),
+      params={"work_days": int})
+def resolutions_not_done(target: Target, period: Period, params: dict) -> RuleResult:
+    """Resolutions adopted at held meetings of the subtree whose implementation fell due in the quarter:
+    the implementation's deadline (``governance.WorkItem.due_on``), or for a resolution never given one,
+    the meeting day + ``{"work_days": n}`` (default 30). Done means governance's own record says so: the
+    topic's completion event (case resolved, or task completed and followed up) by the quarter's end.
+    Value: those not done; the records are their topics, the detail lists the done ones."""
+    work_days = max(0, int(params.get("work_days", 30)))
+    items = list(AgendaItem.objects.filter(target.subtree("meeting__unit"), outcome__in=ADOPTED_OUTCOMES,
+                                           meeting__state=MeetingState.HELD, meeting__held_on__lte=period.end)
+                 .filter(Q(work__due_on__range=(period.start, period.end))
+                         | Q(work__isnull=True, meeting__held_on__range=(period.start - dt.timedelta(days=work_days),
+                                                                         period.end - dt.timedelta(days=work_days))))
+                 .order_by("meeting__held_on", "pk").values_list("pk", "topic_id"))
+    done = set(TopicEvent.objects.filter(topic_id__in=[t for _i, t in items], action=TopicAction.COMPLETE,
+                                         at__date__lte=period.end).values_list("topic_id", flat=True))
+    open_topics = [t for _i, t in items if t not in done]
+    return RuleResult(len(open_topics), [("governance.topic", t) for t in open_topics],
+                      {"due": len(items), "done": sorted(done),
+                       "resolutions": {str(t): i for i, t in items},
+                       "done_pct": round(100 * len(done) / len(items), 1) if items else None})

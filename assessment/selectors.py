@@ -157,3 +157,43 @@ def grade_distribution(rows) -> list[dict]:
 
 def schemes_in_use(year: int):
     return Scheme.objects.filter(year=year, state=SchemeState.IN_USE)
+
+
+def scheme_get(*, user, pk, action: str = Action.VIEW) -> Scheme:
+    """One scheme in scope (the district's), else 404."""
+    from core.scoping import get_object_for_user
+
+    return get_object_for_user(Scheme.objects.select_related("owner", "copied_from"), user, action, pk=pk)
+
+
+def scheme_indicators(scheme: Scheme):
+    return scheme.indicators.select_related("area").order_by("number")
+
+
+def indicator_get(*, user, pk, action: str = Action.VIEW):
+    from core.scoping import get_object_for_user
+
+    from .models import Indicator
+
+    return get_object_for_user(Indicator.objects.select_related("scheme__owner", "area"), user, action, pk=pk)
+
+
+GRADE_ORDER = (YearGrade.EXCELLENT, YearGrade.COMPETENT, YearGrade.BASIC, YearGrade.FAILED, "")
+
+
+def grade_chart(distribution: list[dict]) -> dict:
+    """The board's grade distribution ready for a chart (``json_script``): the grade axis in order
+    (ungraded last) and one series per kind of assessee with its count per grade."""
+    from django.utils.translation import gettext as _
+
+    from .choices import AssesseeKind
+
+    grades = [g for g in GRADE_ORDER if any(d["grade"] == g for d in distribution)]
+    labels = [str(YearGrade(g).label) if g else _("Not graded yet") for g in grades]
+    series = []
+    for kind in AssesseeKind.values:
+        counts = {d["grade"]: d["count"] for d in distribution if d["kind"] == kind}
+        if counts:
+            series.append({"kind": kind, "name": str(AssesseeKind(kind).label),
+                           "data": [counts.get(g, 0) for g in grades]})
+    return {"grades": grades, "labels": labels, "series": series}

@@ -17,4 +17,11 @@ urlpatterns = [
     path("results/<int:pk>/review/", views.YearResultReviewView.as_view(), name="result_review"),
     path("results/<int:pk>/debrief/", views.YearResultDebriefView.as_view(), name="result_debrief"),
     path("results/<int:pk>/excellent/", views.ExcellentProposeView.as_view(), name="excellent_propose"),
+    path("schemes/", views.SchemeListView.as_view(), name="scheme_list"),
+    path("schemes/<int:pk>/", views.SchemeDetailView.as_view(), name="scheme_detail"),
+    path("schemes/<int:pk>/copy/", views.SchemeCopyView.as_view(), name="scheme_copy"),
+    path("schemes/<int:pk>/activate/", views.SchemeActivateView.as_view(), name="scheme_activate"),
+    path("schemes/<int:pk>/indicators/new/", views.IndicatorCreateView.as_view(), name="indicator_create"),
+    path("indicators/<int:pk>/", views.IndicatorEditView.as_view(), name="indicator_edit"),
+    path("indicators/<int:pk>/delete/", views.IndicatorDeleteView.as_view(), name="indicator_delete"),
 ]

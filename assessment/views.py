@@ -17,10 +17,20 @@ from core.web import export_xlsx, filter_list, page_of, require_any_scope, run_s
 from org.models import OrgUnit
 
 from . import selectors, services
-from .choices import IndicatorKind, RegularState
+from .choices import IndicatorKind, RegularState, SchemeState
 from .filtersets import RegularFilter, YearResultFilter
-from .forms import DebriefForm, QuotaOverrideForm, ReasonForm, ReviewForm, ScoreForm, YearForm
-from .models import YearResult
+from .forms import (
+    ActionForm,
+    DebriefForm,
+    IndicatorForm,
+    QuotaOverrideForm,
+    ReasonForm,
+    ReviewForm,
+    SchemeCopyForm,
+    ScoreForm,
+    YearForm,
+)
+from .models import Scheme, YearResult
 
 # Where a record behind a computed value is shown (supervision's pages; a list where it has no page).
 RECORD_PAGES = {
@@ -30,6 +40,8 @@ RECORD_PAGES = {
     "supervision.visitgap": ("supervision:visit_coverage", False),
     "supervision.accountabilityinterview": ("supervision:interview_list", False),
     "supervision.rectificationitem": ("supervision:finding_list", False),
+    "governance.meeting": ("governance:meeting_detail", True),
+    "governance.topic": ("governance:topic_detail", True),
 }
 
 
@@ -108,7 +120,7 @@ class RegularScoreView(View):
 class RegularCompleteView(View):
     def post(self, request, pk):
         assessment = get_object_for_user(selectors.regular_list(user=request.user), request.user, Action.VIEW, pk=pk)
-        form = ReasonForm()
+        form = ActionForm.bound()
         done = run_service(form, services.regular_complete, actor=request.user, assessment=assessment)
         if done is None:
             for error in form.non_field_errors():
@@ -141,9 +153,10 @@ class BoardView(View):
         root = _root(request.user)
         close = selectors.year_closed(root.pk, year) if root else None
         is_district = root is not None and unit_in_scope(request.user, Action.CHANGE, root)
+        distribution = selectors.grade_distribution(results)
         ctx = {"form": filterset.form, "year": year, "units": page_of(request, units), "unit": unit,
                "base_url": reverse("assessment:board"), "quotas": quotas, "people": people,
-               "distribution": selectors.grade_distribution(results), "close": close, "is_district": is_district,
+               "distribution": distribution, "chart": selectors.grade_chart(distribution), "close": close, "is_district": is_district,
                "reason_form": ReasonForm(), "override_form": QuotaOverrideForm(user=request.user, year=year),
                "can_export": unit_in_scope(request.user, Action.EXPORT, unit) if unit else True}
         return render(request, "assessment/board.html", ctx, status=400 if filterset.errors else 200)
@@ -240,7 +253,7 @@ class ExcellentProposeView(View):
 
     def post(self, request, pk):
         result = get_object_for_user(selectors.year_result_list(user=request.user), request.user, Action.VIEW, pk=pk)
-        form = ReasonForm()
+        form = ActionForm.bound()
         done = run_service(form, services.excellent_propose, actor=request.user, result=result,
                            excellent=request.POST.get("excellent", "1") == "1")
         if done is None:
@@ -297,3 +310,109 @@ class YearResultDebriefView(View):
         elif not unit_in_scope(request.user, Action.CHANGE, result.reviewer_unit):
             raise Http404
         return YearResultDetailView().get(request, pk, debrief_form=form, status=400)
+
+
+# -- schemes (the district keeps them: to anyone else these pages do not exist) ----------------------
+
+def _district_root(user):
+    root = _root(user)
+    if root is None or not unit_in_scope(user, Action.CHANGE, root):
+        raise Http404
+    return root
+
+
+class SchemeListView(View):
+    """The district's schemes by year, each with a form copying it to a new year."""
+
+    def get(self, request, copy_form=None, copy_for=None, status=200):
+        _district_root(request.user)
+        schemes = list(selectors.scheme_list(user=request.user).filter(
+            pk__in=Scheme.objects.for_user(request.user, Action.CHANGE).values("pk")))
+        years = {}
+        for scheme in schemes:
+            scheme.copy_form = copy_form if copy_for == scheme.pk else SchemeCopyForm(
+                initial={"year": scheme.year + 1}, prefix=f"copy{scheme.pk}")
+            years.setdefault(scheme.year, []).append(scheme)
+        return render(request, "assessment/scheme_list.html", {"years": sorted(years.items(), reverse=True)},
+                      status=status)
+
+
+class SchemeCopyView(View):
+    def post(self, request, pk):
+        scheme = selectors.scheme_get(user=request.user, pk=pk, action=Action.CHANGE)
+        form = SchemeCopyForm(request.POST, prefix=f"copy{scheme.pk}")
+        if form.is_valid():
+            copy = run_service(form, services.scheme_copy, field_map={"__all__": "year"}, actor=request.user,
+                               scheme=scheme, year=form.cleaned_data["year"], name=form.cleaned_data["name"])
+            if copy is not None:
+                messages.success(request, _("Copied to a new draft scheme."))
+                return redirect("assessment:scheme_detail", pk=copy.pk)
+        return SchemeListView().get(request, copy_form=form, copy_for=scheme.pk, status=400)
+
+
+class SchemeDetailView(View):
+    def get(self, request, pk, activate_form=None, status=200):
+        scheme = selectors.scheme_get(user=request.user, pk=pk, action=Action.CHANGE)
+        return render(request, "assessment/scheme_detail.html",
+                      {"scheme": scheme, "indicators": selectors.scheme_indicators(scheme),
+                       "is_draft": scheme.state == SchemeState.DRAFT,
+                       "activate_form": activate_form}, status=status)
+
+
+class SchemeActivateView(View):
+    def post(self, request, pk):
+        scheme = selectors.scheme_get(user=request.user, pk=pk, action=Action.CHANGE)
+        form = ActionForm.bound()
+        if run_service(form, services.scheme_activate, actor=request.user, scheme=scheme) is not None:
+            messages.success(request, _("The scheme is in use."))
+            return redirect("assessment:scheme_detail", pk=scheme.pk)
+        return SchemeDetailView().get(request, pk, activate_form=form, status=400)
+
+
+class IndicatorCreateView(View):
+    def get(self, request, pk, form=None, status=200):
+        scheme = selectors.scheme_get(user=request.user, pk=pk, action=Action.CHANGE)
+        number = (scheme.indicators.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        form = form or IndicatorForm(scheme=scheme, initial={"number": number})
+        return render(request, "assessment/indicator_form.html", {"scheme": scheme, "form": form, "indicator": None},
+                      status=status)
+
+    def post(self, request, pk):
+        scheme = selectors.scheme_get(user=request.user, pk=pk, action=Action.CHANGE)
+        form = IndicatorForm(request.POST, scheme=scheme)
+        if form.is_valid() and run_service(form, services.indicator_create, actor=request.user, scheme=scheme,
+                                           **form.values()) is not None:
+            messages.success(request, _("Saved."))
+            return redirect("assessment:scheme_detail", pk=scheme.pk)
+        return self.get(request, pk, form=form, status=400)
+
+
+class IndicatorEditView(View):
+    """A draft scheme's indicator; a scheme in use refuses the edit (the service's coded error)."""
+
+    def get(self, request, pk, form=None, status=200):
+        indicator = selectors.indicator_get(user=request.user, pk=pk, action=Action.CHANGE)
+        form = form or IndicatorForm(scheme=indicator.scheme, initial=IndicatorForm.initial_of(indicator))
+        return render(request, "assessment/indicator_form.html",
+                      {"scheme": indicator.scheme, "form": form, "indicator": indicator}, status=status)
+
+    def post(self, request, pk):
+        indicator = selectors.indicator_get(user=request.user, pk=pk, action=Action.CHANGE)
+        form = IndicatorForm(request.POST, scheme=indicator.scheme)
+        if form.is_valid() and run_service(form, services.indicator_update, actor=request.user, indicator=indicator,
+                                           **form.values()) is not None:
+            messages.success(request, _("Saved."))
+            return redirect("assessment:scheme_detail", pk=indicator.scheme_id)
+        return self.get(request, pk, form=form, status=400)
+
+
+class IndicatorDeleteView(View):
+    def post(self, request, pk):
+        indicator = selectors.indicator_get(user=request.user, pk=pk, action=Action.CHANGE)
+        form = ActionForm.bound()
+        if run_service(form, services.indicator_delete, actor=request.user, indicator=indicator) is None:
+            for error in form.non_field_errors():
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Indicator deleted."))
+        return redirect("assessment:scheme_detail", pk=indicator.scheme_id)

@@ -163,6 +163,12 @@ class Indicator(models.Model):
                     _("This rule does not apply to this kind of assessee."), code="rule_not_applicable")})
             if not isinstance(self.params, dict):
                 raise ValidationError({"params": ValidationError(_("Parameters are an object."), code="bad_params")})
+            problems = rule.check_params(self.params)
+            if problems:
+                name, code = problems[0]
+                message = (_("This rule has no parameter %(name)s.") if code == "unknown_param"
+                           else _("The parameter %(name)s has the wrong type."))
+                raise ValidationError({"params": ValidationError(message, code=code, params={"name": name})})
         elif self.rule_kind:
             raise ValidationError({"rule_kind": ValidationError(
                 _("A reviewed indicator has no rule."), code="rule_on_reviewed")})

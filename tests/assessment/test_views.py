@@ -216,3 +216,34 @@ def test_debrief_votes_become_a_score(client, tree, world):
     assert client.post(reverse("assessment:result_debrief", args=[w.sec_result.pk]),
                        {"report": "述职", "good": 0, "fairly_good": 0, "average": 0, "poor": 0}).status_code == 400
     assert client.get(reverse("assessment:result_detail", args=[w.sec_result.pk])).status_code == 200
+
+
+def test_board_carries_the_grade_chart_data(client, tree, world):
+    matrix_world(tree, world)
+    client.force_login(tree.users["district"])
+    response = client.get(reverse("assessment:board") + f"?year={YEAR}")
+    assert response.status_code == 200
+    chart = response.context["chart"]
+    counted = sum(sum(s["data"]) for s in chart["series"])
+    assert counted == YearResult.objects.filter(year=YEAR).count() > 0
+    assert len(chart["grades"]) == len(chart["labels"]) and all(len(s["data"]) == len(chart["grades"])
+                                                               for s in chart["series"])
+    html = response.content.decode()
+    assert 'id="grade-chart-data"' in html and "assessment/board.js" in html
+
+
+def test_grade_chart_orders_grades_and_fills_gaps():
+    from assessment.selectors import grade_chart
+
+    chart = grade_chart([{"kind": "cadre", "grade": "", "count": 2}, {"kind": "cadre", "grade": "excellent", "count": 1},
+                         {"kind": "community", "grade": "competent", "count": 3}])
+    assert chart["grades"] == ["excellent", "competent", ""]
+    assert {s["kind"]: s["data"] for s in chart["series"]} == {"community": [0, 3, 0], "cadre": [1, 0, 2]}
+
+
+def test_governance_records_link_to_their_pages():
+    from assessment.views import record_links
+
+    links = record_links([{"type": "governance.meeting", "id": 5}, {"type": "governance.topic", "id": 7}])
+    assert [link["url"] for link in links] == [reverse("governance:meeting_detail", args=[5]),
+                                               reverse("governance:topic_detail", args=[7])]
