@@ -10,10 +10,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
-from core.scoping import subtree_q
-from org.models import OrgUnit
+from core.filters import UnitFilter
 
 from .choices import FundKind, PartyPost, ResidentsPost, TrainingForm
 from .models import (
@@ -26,44 +24,6 @@ from .models import (
     TrainingAttendance,
     TrainingSession,
 )
-
-
-class UnitCodeField(forms.ModelChoiceField):
-    default_error_messages = {"invalid_choice": _("No unit with this code in your scope.")}
-
-    def __init__(self, queryset=None, **kwargs):
-        kwargs.setdefault("label", _("Unit code (with its subtree)"))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": 32}))
-        super().__init__(queryset=queryset, to_field_name="code", **kwargs)
-
-    def to_python(self, value):
-        return super().to_python(value.strip() if isinstance(value, str) else value)
-
-
-def _units(request):
-    return OrgUnit.objects.for_user(request.user) if request is not None else OrgUnit.objects.none()
-
-
-class UnitFilter(django_filters.ModelChoiceFilter):
-    """``unit``: a unit code in the user's scope; rows whose unit (``field_name``) lies in its subtree."""
-
-    field_class = UnitCodeField
-
-    def __init__(self, field_name: str, **kwargs):
-        kwargs.setdefault("queryset", _units)
-        kwargs.setdefault("label", _("Unit code (with its subtree)"))
-        super().__init__(field_name=field_name, **kwargs)
-
-    @property
-    def field(self):
-        self.extra.pop("null_value", None)
-        return super().field
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        return qs.filter(subtree_q(value, self.field_name))
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -35,6 +35,7 @@ from .choices import COLLEGE_OR_ABOVE, YOUNG_AGE, PartyPost, ResidentsPost
 from .models import (
     CareerEvent,
     FundAllocation,
+    FundSpending,
     IdleRevival,
     Pairing,
     PairingDifficulty,
@@ -53,7 +54,9 @@ __all__ = [
     "TermFigures", "career_event_list", "fund_summary", "training_summary", "fund_allocation_list", "idle_revival_list", "latest_term_number",
     "member_pick", "pairing_get", "pairing_list", "premise_list", "renovation_list", "seat_list", "shared_venue_list",
     "stationed_staff_list", "support_record_list", "term_comparison", "term_comparison_by_street", "term_get",
-    "term_list", "training_attendance_list", "training_session_list",
+    "term_list", "training_attendance_list", "training_session_list", "training_session_get",
+    "fund_allocation_get", "premise_get", "roster_export_rows", "term_stats_export_rows", "term_chart_data",
+    "ROSTER_EXPORT_COLUMNS", "STATS_EXPORT_COLUMNS",
 ]
 
 
@@ -307,3 +310,71 @@ def career_event_list(*, user, action: str = Action.VIEW):
 
 def stationed_staff_list(*, user, action: str = Action.VIEW):
     return StationedStaff.objects.for_user(user, action).select_related("department", "street")
+
+
+# -- single records and exports --------------------------------------------------------------------
+
+def training_session_get(*, user, pk, action: str = Action.VIEW) -> TrainingSession:
+    qs = TrainingSession.objects.select_related("organiser").prefetch_related(
+        Prefetch("attendances", queryset=TrainingAttendance.objects.select_related("seat__term__community")
+                 .order_by("seat__term__community__tree_id", "seat__term__community__lft", "seat__pk")))
+    return get_object_for_user(qs, user, action, pk=pk)
+
+
+def fund_allocation_get(*, user, pk, action: str = Action.VIEW) -> FundAllocation:
+    qs = FundAllocation.objects.select_related("community").prefetch_related(
+        Prefetch("spendings", queryset=FundSpending.objects.order_by("-spent_on", "-pk")))
+    return get_object_for_user(qs, user, action, pk=pk)
+
+
+def premise_get(*, user, pk, action: str = Action.VIEW) -> Premise:
+    qs = Premise.objects.select_related("community").prefetch_related(
+        Prefetch("renovations", queryset=RenovationProject.objects.order_by("-started_on", "-pk")))
+    return get_object_for_user(qs, user, action, pk=pk)
+
+
+ROSTER_EXPORT_COLUMNS = ["姓名", "党员", "党组织职务", "居委会职务", "一肩挑", "出生日期", "选举时年龄", "性别",
+                         "选举时学历", "离任日期"]
+
+
+def roster_export_rows(term: Term):
+    """The rows of a term's roster export (no ID number or mobile: they stay on the member record)."""
+    for s in term.seats.all():
+        yield [s.person_name, "是" if s.member_id else "否", s.get_party_post_display() if s.party_post else "",
+               s.get_residents_post_display() if s.residents_post else "", "是" if s.is_one_shoulder else "否",
+               s.birth_date, s.age_at_election, s.get_gender_display(), s.get_education_display(), s.left_on]
+
+
+STATS_EXPORT_COLUMNS = ["单位", "届次", "两委成员", "平均年龄", "平均年龄变化（岁）", "35岁以下", "35岁以下占比变化（%）",
+                        "大专以上", "大专以上占比变化（%）", "一肩挑", "一肩挑占比（%）", "上届成员", "上届平均年龄",
+                        "上届35岁以下", "上届大专以上"]
+
+
+def term_stats_export_rows(unit, number: int):
+    """The rows of the term statistics export: each street (for a district) and the total, term
+    ``number`` against ``number − 1`` (the same selectors as the page)."""
+    def row(name, c):
+        prev = c.previous
+        return [name, number, c.current.members, c.avg_age, c.avg_age_change, c.current.young, c.young_change_pct,
+                c.current.college, c.college_change_pct, c.current.one_shoulder, c.current.one_shoulder_pct,
+                prev.members, round(prev.avg_age, 1) if prev.avg_age is not None else None, prev.young,
+                prev.college]
+
+    streets = term_comparison_by_street(unit, number) if unit.level == 0 else []
+    return [*(row(s.name, c) for s, c in streets), row(f"合计 · {unit.name}", term_comparison(unit, number))]
+
+
+def term_chart_data(comparison: TermComparison) -> dict:
+    """The term comparison as chart data (current against previous term): average age, under 35 and
+    college or above as shares of the members in percent."""
+    def pct(v):
+        return round(v * 100, 1) if v is not None else None
+
+    def avg(f):
+        return round(f.avg_age, 1) if f.avg_age is not None else None
+
+    cur, prev = comparison.current, comparison.previous
+    return {"terms": [prev.number, cur.number],
+            "avg_age": [avg(prev), avg(cur)],
+            "young_pct": [pct(prev.young_share), pct(cur.young_share)],
+            "college_pct": [pct(prev.college_share), pct(cur.college_share)]}

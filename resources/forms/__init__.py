@@ -1,3 +1,14 @@
 """Input forms of the guarantee system (filters are FilterSets, not forms)."""
 from .committees import SeatForm, SeatImportForm  # noqa: F401
+from .entry import (  # noqa: F401
+    AllocationForm,
+    AttendanceForm,
+    PairingCreateForm,
+    PremiseForm,
+    RenovationForm,
+    SeatEndForm,
+    SpendingForm,
+    TermCreateForm,
+    TrainingSessionForm,
+)
 from .pairing import DifficultyForm, SupportRecordForm  # noqa: F401

@@ -32,3 +32,10 @@ def stats_unit(request) -> OrgUnit:
     if unit is None:
         raise Http404
     return unit
+
+
+def render_form(request, template: str, ctx: dict, form):
+    """A form page: 200 when fresh, 400 when it came back with errors."""
+    from django.shortcuts import render
+
+    return render(request, template, {**ctx, "form": form}, status=400 if form.is_bound else 200)

@@ -6,13 +6,14 @@ from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.views import View
 
-from core.scoping import Action
+from core.scoping import Action, has_any_scope
 from core.web import filter_list, page_of, require_any_scope
 from org.models import OrgUnit
 
 from .. import selectors
 from ..choices import FundKind
 from ..filtersets import AllocationFilter, AttendanceFilter, PremiseFilter, StationedFilter, TrainingFilter
+from ..forms.entry import communities_under_changeable
 from .common import year_of
 
 
@@ -35,7 +36,7 @@ class FundsView(View):
         summary = selectors.fund_summary(rows, year or year_of(request), root)
         return render(request, self.template_name, {
             "form": filterset.form, "page": page_of(request, rows), "totals": totals, "spent": spent,
-            "summary": summary,
+            "summary": summary, "can_add": communities_under_changeable(request.user).exists(),
         }, status=400 if filterset.errors else 200)
 
 
@@ -55,6 +56,7 @@ class PremisesView(View):
             "revivals": list(revivals[:50]),
             "revival_sum": revivals.aggregate(area=Sum("area_m2"), n=Count("pk")),
             "venues": list(selectors.shared_venue_list(user=user)[:50]),
+            "can_add": has_any_scope(user, Action.CHANGE),
         }, status=400 if filterset.errors else 200)
 
 
@@ -72,6 +74,7 @@ class TrainingView(View):
                                       data={"year": params["year"]})
         return render(request, self.template_name, {
             "form": filterset.form, "sessions": list(sessions[:100]), "page": page_of(request, attendances),
+            "can_add": has_any_scope(user, Action.CHANGE),
             "summary": selectors.training_summary(user=user, year=int(params["year"]) if params["year"].isdigit()
                                                   else year_of(request)),
         }, status=400 if filterset.errors else 200)

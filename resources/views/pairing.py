@@ -7,13 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scoping import Action, get_object_for_user, unit_in_scope
+from core.scoping import Action, get_object_for_user, has_any_scope, unit_in_scope
 from core.web import filter_list, page_of, require_any_scope, run_service
 
 from .. import selectors, services
 from ..filtersets import PairingFilter
-from ..forms import DifficultyForm, SupportRecordForm
+from ..forms import DifficultyForm, PairingCreateForm, SupportRecordForm
 from ..models import Pairing
+from .common import render_form
 
 
 class PairingListView(View):
@@ -23,7 +24,8 @@ class PairingListView(View):
         require_any_scope(request.user, Action.VIEW, departments=True)
         filterset, rows = filter_list(request, PairingFilter, selectors.pairing_list(user=request.user))
         page = page_of(request, rows)
-        return render(request, self.template_name, {"form": filterset.form, "page": page},
+        return render(request, self.template_name, {"form": filterset.form, "page": page,
+                                                    "can_add": has_any_scope(request.user, Action.CHANGE)},
                       status=400 if filterset.errors else 200)
 
 
@@ -61,3 +63,23 @@ class PairingDetailView(View):
             messages.success(request, _("Saved."))
             return redirect("resources:pairing_detail", pk=pairing.pk)
         return self.get(request, pk, **rerender)
+
+
+class PairingCreateView(View):
+    """Pair a district unit (from the outside units the user may pick) with a community the user may edit."""
+
+    template_name = "resources/pairing_form.html"
+
+    def get(self, request):
+        require_any_scope(request.user, Action.CHANGE)
+        return render_form(request, self.template_name, {}, PairingCreateForm(user=request.user))
+
+    def post(self, request):
+        require_any_scope(request.user, Action.CHANGE)
+        form = PairingCreateForm(request.POST, user=request.user)
+        pairing = form.is_valid() and run_service(form, services.pairing_create, actor=request.user,
+                                                  **form.cleaned_data)
+        if not pairing:
+            return render_form(request, self.template_name, {}, form)
+        messages.success(request, _("Saved."))
+        return redirect("resources:pairing_detail", pk=pairing.pk)
