@@ -47,12 +47,32 @@ def healthz(request):
     return JsonResponse(status, status=200 if healthy else 503)
 
 
+def _home_hooks(name: str):
+    """The functions ``name`` of the apps' ``<app>.home`` modules, in app order (core names no app)."""
+    from .registry import app_modules
+
+    return [getattr(module, name) for module in app_modules("home") if hasattr(module, name)]
+
+
 class HomeView(TemplateView):
+    """The start page. An app may answer it for some users (``<app>.home.landing(request)`` returns a
+    response or None: district and street staff get the cockpit) and add panels to it
+    (``<app>.home.home_panels(request)`` returns rendered HTML: a community secretary's visit button, open
+    cases and community figures come first); then the user's responsibilities and the quick links."""
+
     template_name = "core/home.html"
+
+    def get(self, request, *args, **kwargs):
+        for landing in _home_hooks("landing"):
+            response = landing(request)
+            if response is not None:
+                return response
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["grants"] = active_grants_for(self.request.user)
+        ctx["panels"] = [html for panels in _home_hooks("home_panels") for html in panels(self.request)]
         return ctx
 
 
