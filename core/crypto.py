@@ -41,12 +41,34 @@ def _multifernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet(fernets)
 
 
-def _fernet() -> MultiFernet:
+def pii_keys() -> tuple[str, ...]:
+    """``settings.PII_ENCRYPTION_KEYS`` as a tuple, newest first (a comma-separated string is accepted)."""
     keys = settings.PII_ENCRYPTION_KEYS
     if isinstance(keys, str):
         keys = [k.strip() for k in keys.split(",") if k.strip()]
+    return tuple(keys)
+
+
+def _fernet() -> MultiFernet:
     # Keyed on the key list itself: a changed setting can never be served from a stale cache entry.
-    return _multifernet(tuple(keys))
+    return _multifernet(pii_keys())
+
+
+def key_fingerprint(key: str | bytes) -> str:
+    """A short, non-reversible name of a key (16 hex digits of its SHA-256) for manifests and logs: it
+    tells which key a backup needs without containing the key."""
+    data = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def pii_token_is_current(token: str) -> bool:
+    """True when ``token`` was made with the newest key (``rotate_pii`` would only change its IV)."""
+    _fernet()  # validates the whole key list first
+    try:
+        Fernet(pii_keys()[0]).decrypt(token.encode("ascii", errors="replace"))
+    except InvalidToken:
+        return False
+    return True
 
 
 @receiver(setting_changed)

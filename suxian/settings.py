@@ -246,6 +246,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "socket_timeout": 3}
+# A periodic job the broker refused is retried until it is sent (core.beat), not lost until its next run.
+CELERY_BEAT_SCHEDULER = "core.beat.RetryingScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # The work cycle (Asia/Shanghai); each task defaults to the period that just ended.
     "supervision-daily": {"task": "supervision.daily_cycle", "schedule": crontab(minute=30, hour=0)},
