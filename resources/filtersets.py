@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import UnitFilter
 
-from .choices import FundKind, PartyPost, ResidentsPost, TrainingForm
+from .choices import CareerEventKind, FundKind, PartyPost, ResidentsPost, TrainingForm
 from .models import (
+    CareerEvent,
     FundAllocation,
     Pairing,
     Premise,
@@ -90,12 +91,13 @@ class PremiseFilter(django_filters.FilterSet):
 
 
 class TrainingFilter(django_filters.FilterSet):
+    unit = UnitFilter("organiser", label=_("Organiser's unit code (with its subtree)"))
     year = YearFilter("starts_on__year")
     form = django_filters.ChoiceFilter(choices=TrainingForm.choices, label=_("Form"))
 
     class Meta:
         model = TrainingSession
-        fields = ["year", "form"]
+        fields = ["unit", "year", "form"]
 
 
 class AttendanceFilter(django_filters.FilterSet):
@@ -113,3 +115,13 @@ class StationedFilter(django_filters.FilterSet):
     class Meta:
         model = StationedStaff
         fields = ["unit"]
+
+
+class CareerEventFilter(django_filters.FilterSet):
+    unit = UnitFilter("seat__term__community")
+    kind = django_filters.ChoiceFilter(choices=CareerEventKind.choices, label=_("Kind"))
+    year = YearFilter("happened_on__year")
+
+    class Meta:
+        model = CareerEvent
+        fields = ["unit", "kind", "year"]

@@ -51,7 +51,7 @@ from .models import (
 )
 
 __all__ = [
-    "TermFigures", "career_event_list", "fund_summary", "training_summary", "fund_allocation_list", "idle_revival_list", "latest_term_number",
+    "TermFigures", "career_event_list", "fund_standard_list", "fund_summary", "training_summary", "fund_allocation_list", "idle_revival_list", "latest_term_number",
     "member_pick", "pairing_get", "pairing_list", "premise_list", "renovation_list", "seat_list", "shared_venue_list",
     "stationed_staff_list", "support_record_list", "term_comparison", "term_comparison_by_street", "term_get",
     "term_list", "training_attendance_list", "training_session_list", "training_session_get",
@@ -196,7 +196,7 @@ def term_list(*, user, unit=None, action: str = Action.VIEW):
 
 
 def term_get(*, user, pk, action: str = Action.VIEW) -> Term:
-    qs = Term.objects.select_related("community").prefetch_related(
+    qs = Term.objects.select_related("community__parent").prefetch_related(
         Prefetch("seats", queryset=Seat.objects.select_related("member").order_by("pk")))
     return get_object_for_user(qs, user, action, pk=pk)
 
@@ -305,11 +305,21 @@ def shared_venue_list(*, user, action: str = Action.VIEW):
 
 
 def career_event_list(*, user, action: str = Action.VIEW):
-    return CareerEvent.objects.for_user(user, action).select_related("seat__term__community")
+    return (CareerEvent.objects.for_user(user, action).select_related("seat__term__community")
+            .order_by("-happened_on", "-pk"))
+
+
+def fund_standard_list(*, user, action: str = Action.VIEW):
+    """The operating-fund standards set by units in scope, the latest year first."""
+    from .models import FundStandard
+
+    return (FundStandard.objects.for_user(user, action).select_related("owner")
+            .order_by("-year", "owner__tree_id", "community_class"))
 
 
 def stationed_staff_list(*, user, action: str = Action.VIEW):
-    return StationedStaff.objects.for_user(user, action).select_related("department", "street")
+    return (StationedStaff.objects.for_user(user, action).select_related("department", "street")
+            .order_by("street__tree_id", "street__lft", "department__code", "person_name", "pk"))
 
 
 # -- single records and exports --------------------------------------------------------------------
@@ -328,7 +338,7 @@ def fund_allocation_get(*, user, pk, action: str = Action.VIEW) -> FundAllocatio
 
 
 def premise_get(*, user, pk, action: str = Action.VIEW) -> Premise:
-    qs = Premise.objects.select_related("community").prefetch_related(
+    qs = Premise.objects.select_related("community__parent").prefetch_related(
         Prefetch("renovations", queryset=RenovationProject.objects.order_by("-started_on", "-pk")))
     return get_object_for_user(qs, user, action, pk=pk)
 

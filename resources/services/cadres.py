@@ -3,9 +3,11 @@ staff stationed in streets (力量下沉, CHANGE over the street)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.scoping import Action, ScopeDenied, recheck_scope, unit_in_scope
+from core.validators import check_record_date
 from org.models import Member, OrgUnit, OutsideUnit, OutsideUnitKind
 
 from ..choices import CareerEventKind
@@ -22,6 +24,7 @@ def career_event_create(*, actor, seat: Seat, kind: str, happened_on, note: str 
     require(actor, Action.CHANGE, community.parent)
     if kind not in CareerEventKind.values:
         raise field_error("kind", _("Choose a kind of event."), "bad_kind")
+    check_record_date(happened_on, "happened_on", latest=timezone.localdate())
     if happened_on < seat.term.elected_on:
         raise field_error("happened_on", _("The date lies before the election."), "before_term")
     event = CareerEvent(seat=seat, kind=kind, happened_on=happened_on, note=(note or "").strip())
@@ -40,6 +43,9 @@ def stationed_staff_create(*, actor, department: OutsideUnit, street: OrgUnit, p
         pk=getattr(department, "pk", department), kind=OutsideUnitKind.DISTRICT_DEPARTMENT).first()
     if dept is None:
         raise field_error("department", _("Choose a district department."), "bad_department")
+    check_record_date(starts_on, "starts_on")
+    if ends_on is not None and ends_on < starts_on:
+        raise field_error("ends_on", _("The end lies before the start."), "before_start")
     if member is not None:
         member = Member.objects.select_related("unit").filter(pk=member.pk).first()
         if member is None or (member.unit is not None and not unit_in_scope(actor, Action.VIEW, member.unit,
@@ -61,6 +67,7 @@ def stationed_staff_end(*, actor, staff: StationedStaff, ends_on) -> StationedSt
     require(actor, Action.CHANGE, staff.street)
     if staff.ends_on is not None:
         raise field_error("ends_on", _("The stationing has already ended."), "already_ended")
+    check_record_date(ends_on, "ends_on")
     if ends_on < staff.starts_on:
         raise field_error("ends_on", _("The end lies before the start."), "before_start")
     before = snapshot(staff)

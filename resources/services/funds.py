@@ -19,19 +19,30 @@ __all__ = ["fund_allocation_create", "fund_spending_create", "fund_standard_set"
 
 @transaction.atomic
 def fund_standard_set(*, actor, owner: OrgUnit, year: int, community_class: str, amount_yuan) -> FundStandard:
-    """Set (or change) the yuan per community per year for a class of community."""
+    """Set (or change) the yuan per community per year for a class of community. The standard is the
+    district's (a root of the tree: CHANGE over it)."""
     require(actor, Action.CHANGE, owner)
+    owner = OrgUnit.objects.get(pk=owner.pk)
+    if owner.parent_id is not None:
+        raise field_error("owner", _("The operating-fund standard is set by the district."), "not_district")
     if community_class not in CommunityClass.values:
         raise field_error("community_class", _("Choose a class of community."), "bad_class")
+    if not 2000 <= int(year) <= 2100:
+        raise field_error("year", _("Enter a year between 2000 and 2100."), "bad_year")
     amount = money(amount_yuan, "amount_yuan")
+    if amount <= 0:
+        raise field_error("amount_yuan", _("The standard must be more than zero."), "not_positive")
     row = FundStandard.objects.select_for_update().filter(owner=owner, year=year,
                                                          community_class=community_class).first()
     before = snapshot(row)
     if row is None:
         row = FundStandard(owner_id=owner.pk, year=year, community_class=community_class, amount_yuan=amount)
-    row.amount_yuan = amount
-    row.full_clean()
-    row.save()
+        row.full_clean()
+        row.save()
+    else:
+        row.amount_yuan = amount
+        row.full_clean()
+        row.save(update_fields=["amount_yuan", "updated_at"])
     recheck_scope(actor, Action.CHANGE, unit_id=row.owner_id)
     audit(actor, "fund_standard.set", row, before=before, after=snapshot(row))
     return row

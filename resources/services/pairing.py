@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.scoping import Action, ScopeDenied, recheck_scope
+from core.validators import check_record_date
 from org.models import OrgUnit, OutsideUnit
 from supervision.choices import CaseKind, CaseSource, Category
 from supervision.services import case_register
@@ -48,6 +49,7 @@ def pairing_end(*, actor, pairing: Pairing, ends_on) -> Pairing:
     require(actor, Action.CHANGE, pairing.community)
     if pairing.ends_on is not None:
         raise field_error("ends_on", _("The pairing has already ended."), "already_ended")
+    check_record_date(ends_on, "ends_on")
     if ends_on < pairing.starts_on:
         raise field_error("ends_on", _("The end lies before the start."), "before_start")
     before = snapshot(pairing)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.scoping import Action, recheck_scope
+from core.validators import check_record_date
 from org.models import OrgUnit, OutsideUnit
 
 from ..choices import PremiseKind, ProjectKind, VenueKind
@@ -69,6 +71,7 @@ def renovation_accept(*, actor, project: RenovationProject, accepted_on, spent_y
     require(actor, Action.CHANGE, community.parent)
     if project.accepted_on is not None:
         raise field_error("accepted_on", _("The project has already been accepted."), "already_accepted")
+    check_record_date(accepted_on, "accepted_on", latest=timezone.localdate())
     if accepted_on < project.started_on:
         raise field_error("accepted_on", _("Acceptance lies before the start."), "before_start")
     before = snapshot(project)
@@ -85,6 +88,7 @@ def idle_revival_create(*, actor, community: OrgUnit, name: str, new_use: str, a
                         former_use: str = "") -> IdleRevival:
     community = OrgUnit.objects.get(pk=community.pk)
     require(actor, Action.CHANGE, community.parent)
+    check_record_date(revived_on, "revived_on", latest=timezone.localdate())
     revival = IdleRevival(community=community, name=(name or "").strip(), new_use=(new_use or "").strip(),
                           former_use=(former_use or "").strip(), area_m2=_area(area_m2), revived_on=revived_on)
     revival.full_clean()
@@ -103,6 +107,9 @@ def shared_venue_create(*, actor, host: OutsideUnit, community: OrgUnit, name: s
         raise field_error("host", _("Choose a unit from the list."), "bad_host")
     if kind not in VenueKind.values:
         raise field_error("kind", _("Choose a kind."), "bad_kind")
+    check_record_date(starts_on, "starts_on")
+    if ends_on is not None and ends_on < starts_on:
+        raise field_error("ends_on", _("The end lies before the start."), "before_start")
     venue = SharedVenue(host=host_row, community_id=community.pk, name=(name or "").strip(), kind=kind,
                         opening_terms=(opening_terms or "").strip(), starts_on=starts_on, ends_on=ends_on,
                         area_m2=_area(area_m2) if area_m2 not in (None, "") else None)

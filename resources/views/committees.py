@@ -133,8 +133,10 @@ class TermDetailView(View):
         term = selectors.term_get(user=request.user, pk=pk)
         can_change = unit_in_scope(request.user, Action.CHANGE, term.community)
         seats = list(term.seats.all())
+        parent = term.community.parent
         return render(request, self.template_name, {
             "term": term, "seats": seats, "can_change": can_change,
+            "can_record_career": parent is not None and unit_in_scope(request.user, Action.CHANGE, parent),
             "can_export": unit_in_scope(request.user, Action.EXPORT, term.community),
             "form": form or (SeatForm() if can_change else None),
             "end_form": end_form or SeatEndForm(), "end_seat": end_seat,

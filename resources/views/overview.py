@@ -6,14 +6,14 @@ from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.views import View
 
-from core.scoping import Action, has_any_scope
+from core.scoping import Action, has_any_scope, unit_in_scope
 from core.web import filter_list, page_of, require_any_scope
 from org.models import OrgUnit
 
 from .. import selectors
 from ..choices import FundKind
 from ..filtersets import AllocationFilter, AttendanceFilter, PremiseFilter, StationedFilter, TrainingFilter
-from ..forms.entry import communities_under_changeable
+from ..forms.entry import communities_under_changeable, stationable_streets
 from .common import year_of
 
 
@@ -57,6 +57,7 @@ class PremisesView(View):
             "revival_sum": revivals.aggregate(area=Sum("area_m2"), n=Count("pk")),
             "venues": list(selectors.shared_venue_list(user=user)[:50]),
             "can_add": has_any_scope(user, Action.CHANGE),
+            "can_revive": communities_under_changeable(user).exists(),
         }, status=400 if filterset.errors else 200)
 
 
@@ -85,6 +86,11 @@ class StationedView(View):
 
     def get(self, request):
         require_any_scope(request.user, Action.VIEW, departments=True)
-        filterset, rows = filter_list(request, StationedFilter, selectors.stationed_staff_list(user=request.user))
-        return render(request, self.template_name, {"form": filterset.form, "page": page_of(request, rows)},
-                      status=400 if filterset.errors else 200)
+        user = request.user
+        filterset, rows = filter_list(request, StationedFilter, selectors.stationed_staff_list(user=user))
+        page = page_of(request, rows)
+        may_end = {s.pk for s in page.object_list if s.ends_on is None and unit_in_scope(user, Action.CHANGE, s.street)}
+        return render(request, self.template_name, {
+            "form": filterset.form, "page": page, "may_end": may_end,
+            "can_add": has_any_scope(user, Action.CHANGE) and bool(may_end or stationable_streets(user).exists()),
+        }, status=400 if filterset.errors else 200)

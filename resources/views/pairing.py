@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.scoping import Action, get_object_for_user, has_any_scope, unit_in_scope
@@ -12,9 +14,9 @@ from core.web import filter_list, page_of, require_any_scope, run_service
 
 from .. import selectors, services
 from ..filtersets import PairingFilter
-from ..forms import DifficultyForm, PairingCreateForm, SupportRecordForm
+from ..forms import DifficultyForm, EndForm, PairingCreateForm, SupportRecordForm
 from ..models import Pairing
-from .common import render_form
+from .common import EntryView, render_form
 
 
 class PairingListView(View):
@@ -43,6 +45,7 @@ class PairingDetailView(View):
         may_raise = unit_in_scope(user, Action.RECORD, pairing.community) and pairing.ends_on is None
         return render(request, self.template_name, {
             "pairing": pairing,
+            "may_end": pairing.ends_on is None and unit_in_scope(user, Action.CHANGE, pairing.community),
             "support_form": support_form or (SupportRecordForm() if may_support else None),
             "difficulty_form": difficulty_form or (DifficultyForm() if may_raise else None),
         }, status=400 if (support_form or difficulty_form) else 200)
@@ -83,3 +86,28 @@ class PairingCreateView(View):
             return render_form(request, self.template_name, {}, form)
         messages.success(request, _("Saved."))
         return redirect("resources:pairing_detail", pk=pairing.pk)
+
+
+class PairingEndView(EntryView):
+    """The end of a pairing (CHANGE over the community, else 404)."""
+
+    form_class = EndForm
+    heading = gettext_lazy("End the pairing")
+
+    def get_object(self, request, pk):
+        return get_object_for_user(Pairing.objects.select_related("partner", "community"), request.user,
+                                   Action.CHANGE, pk=pk)
+
+    def run(self, request, obj, form):
+        return run_service(form, services.pairing_end, actor=request.user, pairing=obj,
+                           ends_on=form.cleaned_data["ends_on"])
+
+    def summary(self, obj):
+        return [(_("Paired district unit"), obj.partner.name), (_("Community"), obj.community.name),
+                (_("From"), obj.starts_on.isoformat())]
+
+    def back_url(self, obj):
+        return reverse("resources:pairing_detail", args=[obj.pk])
+
+    def success_url(self, obj, result):
+        return self.back_url(obj)
