@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitKind(models.TextChoices):
@@ -58,3 +59,40 @@ class GridRole(models.TextChoices):
     GRID_HEAD = "grid_head", _("Grid head")
     BUILDING_HEAD = "building_head", _("Building head")
     VOLUNTEER = "volunteer", _("Volunteer")
+
+
+# -- the regional joint conference (区域化党建联席会议) ------------------------------------------------
+
+class JointResourceKind(models.TextChoices):
+    VENUE = "venue", _("Venue")
+    FUNDS = "funds", _("Funds")
+    VOLUNTEERS = "volunteers", _("Volunteers")
+    EXPERTISE = "expertise", _("Expertise")
+    OTHER = "other", _("Other")
+
+
+class JointNeedState(models.TextChoices):
+    OPEN = "open", _("Open")
+    MATCHED = "matched", _("Matched")
+    CLOSED = "closed", _("Closed")
+
+
+class JointProjectState(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("joint project", "Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class JointProjectAction(models.TextChoices):
+    START = "start", pgettext_lazy("joint project", "Start")
+    COMPLETE = "complete", pgettext_lazy("joint project", "Complete")
+    CANCEL = "cancel", pgettext_lazy("joint project", "Cancel")
+
+
+# action -> (states it may start from, state it leads to): the only source of the project transitions.
+JOINT_PROJECT_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    JointProjectAction.START: ((JointProjectState.PLANNED,), JointProjectState.IN_PROGRESS),
+    JointProjectAction.COMPLETE: ((JointProjectState.IN_PROGRESS,), JointProjectState.COMPLETED),
+    JointProjectAction.CANCEL: ((JointProjectState.PLANNED, JointProjectState.IN_PROGRESS), JointProjectState.CANCELLED),
+}

@@ -2,6 +2,7 @@
 from core.figures import pct
 
 from .choices import NewDomainKind, UnitKind
+from .selectors.conference import conference_figures
 from .selectors.members import member_figures
 from .selectors.tree import new_domain_counts, subtree_counts
 
@@ -22,4 +23,5 @@ def compute(unit, year=None) -> dict:
         "org.office_building_party_orgs": new_domain[NewDomainKind.OFFICE_BUILDING],
         "org.property_company_party_orgs": new_domain[NewDomainKind.PROPERTY_COMPANY],
         **member_figures(unit),
+        **conference_figures(unit, year),
     }

@@ -15,10 +15,22 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import UnitFilter
 from core.scoping import Action, get_object_for_user
 
 from . import selectors
-from .models import Education, MemberCategory, MemberStatus, OrgUnit, RegistrationKind, TransferState
+from .choices import NewDomainKind
+from .models import (
+    Education,
+    MemberCategory,
+    MemberStatus,
+    NewDomainOrg,
+    OrgUnit,
+    RegistrationKind,
+    TransferBatch,
+    TransferBatchState,
+    TransferState,
+)
 
 
 class IntegerFilter(django_filters.Filter):
@@ -178,3 +190,130 @@ class TransferFilterSet(SelectorFilterSet):
 
     def select(self, values: dict):
         return selectors.transfer_list(user=self.request.user, **values)
+
+
+class NewDomainOrgFilterSet(django_filters.FilterSet):
+    """New-domain organisations (``selectors.new_domain_org_list``): ``q`` (name or code), ``kind``,
+    ``unit`` (code, with its subtree), ``status`` (``current`` by default, ``ended``, ``all``)."""
+
+    STATUS_CHOICES = [("ended", _("Ended")), ("all", _("Current and ended"))]
+
+    q = django_filters.CharFilter(label=_("Search (name or code)"), method="filter_search", max_length=100)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=NewDomainKind.choices)
+    unit = UnitFilter("unit")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, empty_label=_("Current"),
+                                         method="filter_status")
+
+    class Meta:
+        model = NewDomainOrg
+        fields = ["q", "kind", "unit", "status"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        return queryset  # applied in ``qs``: the default (no value) must hold for an unbound set too
+
+    @property
+    def qs(self):
+        qs = super().qs
+        status = self.form.cleaned_data.get("status") if self.is_bound and self.is_valid() else ""
+        if status == "ended":
+            return qs.filter(ended_on__isnull=False)
+        if status == "all":
+            return qs
+        return qs.filter(ended_on__isnull=True)
+
+
+# -- batch transfers (org.views.batches, org.api.batches) ---------------------------------------------------
+
+class BatchUnitFilter(UnitFilter):
+    """A batch lies in a unit's subtree when it is run there or sends a member there."""
+
+    def filter(self, qs, value):
+        from django_filters.constants import EMPTY_VALUES
+
+        from core.scoping import subtree_q
+
+        from .models import Transfer
+
+        if value in EMPTY_VALUES:
+            return qs
+        sent_there = Transfer.objects.filter(subtree_q(value, "to_unit"), batch__isnull=False).values("batch_id")
+        return qs.filter(subtree_q(value, "registered_at") | Q(pk__in=sent_there))
+
+
+class TransferBatchFilterSet(django_filters.FilterSet):
+    """Batches (``selectors.transfer_batch_list``): ``unit`` (code, with its subtree: run there or sending
+    members there), ``state``."""
+
+    unit = BatchUnitFilter("registered_at")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=TransferBatchState.choices)
+
+    class Meta:
+        model = TransferBatch
+        fields = ["unit", "state"]
+
+
+# -- the joint conference and grids (org.views.conference, org.views.grids, org.api.conference, org.api.grids) --
+
+from .choices import JointNeedState, JointProjectState  # noqa: E402
+from .models import Grid, JointConference, JointNeed, JointProject  # noqa: E402
+
+
+class JointConferenceFilterSet(django_filters.FilterSet):
+    """Conferences (``selectors.joint_conference_list``): ``unit`` (code, with its subtree)."""
+
+    unit = UnitFilter("unit")
+
+    class Meta:
+        model = JointConference
+        fields = ["unit"]
+
+
+class JointProjectFilterSet(django_filters.FilterSet):
+    """Joint projects (``selectors.joint_project_list``): ``unit`` (code: the conference's unit or the need's
+    lies in its subtree), ``state``, ``conference`` (id)."""
+
+    unit = UnitFilter("conference__unit", "need__unit")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=JointProjectState.choices)
+    conference = django_filters.NumberFilter(field_name="conference_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = JointProject
+        fields = ["unit", "state", "conference"]
+
+
+class JointNeedFilterSet(django_filters.FilterSet):
+    """Residents' needs (``selectors.joint_need_list``): ``unit`` (code, with its subtree), ``state``."""
+
+    unit = UnitFilter("unit")
+    state = django_filters.ChoiceFilter(label=_("State"), choices=JointNeedState.choices)
+
+    class Meta:
+        model = JointNeed
+        fields = ["unit", "state"]
+
+
+class GridFilterSet(django_filters.FilterSet):
+    """Grids (``selectors.grid_list``): ``unit`` (code: the community or a unit above it), ``mine`` (the
+    grids the user is assigned to today)."""
+
+    unit = UnitFilter("community")
+    mine = CheckboxFilter(label=_("Only my grids"), method="filter_mine")
+
+    class Meta:
+        model = Grid
+        fields = ["unit", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        from django.utils import timezone
+
+        from .models import GridAssignment
+
+        today = timezone.localdate()
+        mine = GridAssignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+                                             valid_from__lte=today, user_id=self.request.user.pk)
+        return queryset.filter(pk__in=mine.values("grid_id"))

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import imports, members, registrations, transfers, tree
+from .views import batches, conference, grids, imports, members, registrations, transfers, tree
+from .views import new_domain as new_domain_views
 
 app_name = "org"
 tree_urls = [
@@ -53,9 +54,55 @@ transfer_urls = [
          name="transfer_return"),
     path("transfers/<int:pk>/complete/", transfers.TransferActionView.as_view(action="complete"),
          name="transfer_complete"),
-    path("transfer-batches/", transfers.TransferBatchListView.as_view(), name="transfer_batch_list"),
-    path("transfer-batches/<int:pk>/", transfers.TransferBatchDetailView.as_view(), name="transfer_batch_detail"),
-    path("transfer-batches/<int:pk>/complete/", transfers.TransferBatchCompleteView.as_view(),
+    path("transfer-batches/", batches.TransferBatchListView.as_view(), name="transfer_batch_list"),
+    path("transfer-batches/new/", batches.TransferBatchCreateView.as_view(), name="transfer_batch_create"),
+    path("transfer-batches/template/", batches.TransferBatchTemplateView.as_view(), name="transfer_batch_template"),
+    path("transfer-batches/<int:pk>/", batches.TransferBatchDetailView.as_view(), name="transfer_batch_detail"),
+    path("transfer-batches/<int:pk>/complete/", batches.TransferBatchCompleteView.as_view(),
          name="transfer_batch_complete"),
 ]
-urlpatterns = [*tree_urls, *member_urls, *import_urls, *registration_urls, *transfer_urls]
+new_domain_urls = [
+    path("new-domain/", new_domain_views.NewDomainOrgListView.as_view(), name="new_domain_org_list"),
+    path("new-domain/add/", new_domain_views.NewDomainOrgCreateView.as_view(), name="new_domain_org_create"),
+    path("new-domain/<int:pk>/edit/", new_domain_views.NewDomainOrgUpdateView.as_view(), name="new_domain_org_update"),
+    path("new-domain/<int:pk>/end/", new_domain_views.NewDomainOrgEndView.as_view(), name="new_domain_org_end"),
+]
+conference_urls = [
+    path("joint-conferences/", conference.JointConferenceListView.as_view(), name="joint_conference_list"),
+    path("joint-conferences/add/", conference.JointConferenceCreateView.as_view(), name="joint_conference_create"),
+    path("joint-conferences/<int:pk>/", conference.JointConferenceDetailView.as_view(),
+         name="joint_conference_detail"),
+    path("joint-conferences/<int:pk>/members/add/", conference.ConferenceMemberAddView.as_view(),
+         name="joint_conference_member_add"),
+    path("joint-conferences/<int:pk>/meetings/add/", conference.ConferenceMeetingCreateView.as_view(),
+         name="joint_meeting_create"),
+    path("joint-conferences/<int:pk>/resources/add/", conference.JointResourceCreateView.as_view(),
+         name="joint_resource_create"),
+    path("joint-conferences/<int:pk>/projects/add/", conference.JointProjectCreateView.as_view(),
+         name="joint_project_create"),
+    path("joint-conference-members/<int:pk>/end/", conference.ConferenceMemberEndView.as_view(),
+         name="joint_conference_member_end"),
+    path("joint-meetings/<int:pk>/", conference.ConferenceMeetingDetailView.as_view(), name="joint_meeting_detail"),
+    path("joint-meetings/<int:pk>/resolutions/add/", conference.ConferenceResolutionCreateView.as_view(),
+         name="joint_resolution_create"),
+    path("joint-needs/", conference.JointNeedListView.as_view(), name="joint_need_list"),
+    path("joint-needs/add/", conference.JointNeedCreateView.as_view(), name="joint_need_create"),
+    path("joint-needs/raise/", conference.JointNeedRaiseView.as_view(), name="joint_need_raise"),
+    path("joint-projects/", conference.JointProjectListView.as_view(), name="joint_project_list"),
+    path("joint-projects/<int:pk>/", conference.JointProjectDetailView.as_view(), name="joint_project_detail"),
+    path("joint-projects/<int:pk>/<slug:step>/", conference.JointProjectStepView.as_view(),
+         name="joint_project_step"),
+]
+grid_urls = [
+    path("grids/", grids.GridListView.as_view(), name="grid_list"),
+    path("grids/add/", grids.GridCreateView.as_view(), name="grid_create"),
+    path("grids/<int:pk>/", grids.GridDetailView.as_view(), name="grid_detail"),
+    path("grids/<int:pk>/edit/", grids.GridUpdateView.as_view(), name="grid_update"),
+    path("grids/<int:pk>/people/add/", grids.GridAssignmentCreateView.as_view(), name="grid_assignment_create"),
+    path("grid-assignments/<int:pk>/end/", grids.GridAssignmentEndView.as_view(), name="grid_assignment_end"),
+    path("grid-matters/", grids.GridMatterListView.as_view(), name="grid_matter_list"),
+    path("grid-matters/add/", grids.GridMatterCreateView.as_view(), name="grid_matter_create"),
+    path("grid-matters/<int:pk>/toggle/", grids.GridMatterToggleView.as_view(), name="grid_matter_toggle"),
+]
+urlpatterns = [*tree_urls, *member_urls, *import_urls, *registration_urls, *transfer_urls, *new_domain_urls,
+               *conference_urls, *grid_urls]

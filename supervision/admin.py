@@ -124,12 +124,12 @@ class DispatchSheetAdmin(ScopedReadOnlyAdmin):
 
 @admin.register(m.DelegatedServiceItem)
 class DelegatedServiceItemAdmin(ScopedReadOnlyAdmin):
-    list_display = ("code", "name", "department", "receiving_level", "delegated_on", "is_active")
+    list_display = ("code", "name", "department", "receiving_level", "delegated_on", "is_active", "withdrawn_on")
     list_filter = ("receiving_level", "is_active")
     search_fields = ("code", "name")
 
 
 for model in (m.Consultation, m.ConsultationItem, m.DispatchMeeting, m.TaskArea, m.KeyTask, m.AssignmentLetter,
               m.ProgressReport, m.Inspection, m.Finding, m.RectificationItem, m.SupervisionNotice,
-              m.AccountabilityInterview, m.VisitGap):
+              m.AccountabilityInterview, m.VisitGap, m.DelegatedServiceItemEvent):
     admin.site.register(model, ScopedReadOnlyAdmin)

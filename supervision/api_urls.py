@@ -9,6 +9,7 @@ from .api import (
     NotificationViewSet,
     VisitRecordViewSet,
 )
+from .api.delegated import DelegatedItemViewSet
 
 router = DefaultRouter()
 router.register("visits", VisitRecordViewSet, basename="visit")
@@ -17,5 +18,6 @@ router.register("dispatch-sheets", DispatchSheetViewSet, basename="dispatchsheet
 router.register("tasks", KeyTaskViewSet, basename="keytask")
 router.register("letters", LetterViewSet, basename="letter")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("delegated-items", DelegatedItemViewSet, basename="delegateditem")
 router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = router.urls

@@ -194,3 +194,9 @@ class NotificationKind(models.TextChoices):
 class ReceivingLevel(models.TextChoices):
     STREET = "street", _("Street")
     COMMUNITY = "community", _("Community")
+
+
+class DelegatedItemAction(models.TextChoices):
+    CREATE = "create", _("Delegated")
+    UPDATE = "update", _("Edited")
+    WITHDRAW = "withdraw", _("Withdrawn")

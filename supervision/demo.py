@@ -46,6 +46,8 @@ from .services import (
     case_bulk_import,
     daily_cycle_run,
     delegated_service_item_create,
+    delegated_service_item_update,
+    delegated_service_item_withdraw,
     finding_create,
     inspection_create,
     key_task_create,
@@ -123,7 +125,24 @@ def seed_limits_and_items(*, stdout=None) -> str:
                                       department=depts[owners[n % len(owners)]], receiving_level=level,
                                       delegated_on=dt.date(2021, 3 + n % 9, 1 + n % 27))
         items += 1
+    # Two items taken back, with their history (beyond the catalogue in force, which stays as it is).
+    for code, name, dept, reason in WITHDRAWN_ITEMS:
+        if code in existing:
+            continue
+        item = delegated_service_item_create(actor=admin, owner=root, code=code, name=name, department=depts[dept],
+                                             receiving_level=ReceivingLevel.COMMUNITY,
+                                             delegated_on=dt.date(2021, 4, 1))
+        delegated_service_item_update(actor=admin, item=item, receiving_level=ReceivingLevel.STREET,
+                                      reason="社区承接能力不足，改由街道受理")
+        delegated_service_item_withdraw(actor=admin, item=item, withdrawn_on=dt.date(2022, 6, 30), reason=reason)
+        items += 1
     return f"{made} time limits, {items} delegated service items"
+
+
+WITHDRAWN_ITEMS = (
+    ("XFW01", "再生育审批初审", "区卫健局", "国家政策调整，审批事项取消"),
+    ("XFW02", "户外广告设置审批", "区城管局", "按规定收回区级统一审批"),
+)
 
 
 # -- 41: the task list ---------------------------------------------------------------------------

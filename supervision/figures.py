@@ -23,8 +23,9 @@ def compute(unit, year=None) -> dict:
         "supervision.cases_resolved": Case.objects.filter(
             subtree_q(unit, "unit"), state__in=DONE_STATES, resolved_on__lte=year_end
         ).count(),
+        # in force at the end of the year: withdrawn later still counts for that year
         "supervision.delegated_service_items": DelegatedServiceItem.objects.filter(
-            subtree_q(unit, "owner"), is_active=True, delegated_on__lte=year_end
+            Q(is_active=True) | Q(withdrawn_on__gt=year_end), subtree_q(unit, "owner"), delegated_on__lte=year_end
         ).count(),
         "supervision.key_tasks": KeyTask.objects.filter(subtree_q(unit, "owner"), year=year).count(),
         "supervision.task_areas": TaskArea.objects.filter(subtree_q(unit, "owner"), year=year).count(),

@@ -264,15 +264,32 @@ class InterviewFilter(ListFilterSet):
 
 
 class DelegatedItemFilter(ListFilterSet):
+    """``q`` (name or code), ``receiving_level``, ``department`` (id), ``unit`` (code: items kept in its
+    subtree, i.e. by the district root), ``status``: in force by default, ``withdrawn`` or ``all``."""
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
     receiving_level = _choices(_("Delegated to"), ReceivingLevel.choices)
     department = DepartmentFilter(label=_("Delegating department"))
+    unit = UnitFilter("owner")
+    status = django_filters.ChoiceFilter(label=_("Status"), empty_label=_("In force"), method="filter_status",
+                                         choices=[("withdrawn", _("Withdrawn")), ("all", _("In force and withdrawn"))])
 
     class Meta(ListFilterSet.Meta):
         model = DelegatedServiceItem
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+    def filter_status(self, queryset, name, value):
+        return queryset  # applied in ``qs``: the default (in force) holds for an unbound set too
+
+    @property
+    def qs(self):
+        qs = super().qs
+        status = self.value("status")
+        if status == "withdrawn":
+            return qs.filter(is_active=False)
+        return qs if status == "all" else qs.filter(is_active=True)
 
 
 # -- notifications ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import RoleGrant
 from accounts.roles import Role
 from core.scoping import Action, get_object_for_user, subtree_q
+from org.models import OrgUnit
 
 from .choices import OPEN_STATES
 from .models import (
@@ -197,6 +198,11 @@ def delegated_item_list(*, user, active=True):
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by("code")
+
+
+def delegated_item_keeper(*, user):
+    """The district root whose catalogue of delegated items ``user`` may change (CHANGE over it), else None."""
+    return OrgUnit.objects.for_user(user, Action.CHANGE).filter(parent__isnull=True).order_by("tree_id").first()
 
 
 # -- notifications --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, consultation, dispatch, home, inspections, tasks, visits
+from .views import cases, consultation, delegated, dispatch, home, inspections, tasks, visits
 
 app_name = "supervision"
 urlpatterns = [
@@ -52,6 +52,11 @@ urlpatterns = [
     path("interviews/", inspections.InterviewListView.as_view(), name="interview_list"),
     # 下放服务事项
     path("delegated-items/", inspections.DelegatedItemListView.as_view(), name="delegated_item_list"),
+    path("delegated-items/new/", delegated.DelegatedItemCreateView.as_view(), name="delegated_item_create"),
+    path("delegated-items/<int:pk>/", delegated.DelegatedItemDetailView.as_view(), name="delegated_item_detail"),
+    path("delegated-items/<int:pk>/edit/", delegated.DelegatedItemUpdateView.as_view(), name="delegated_item_update"),
+    path("delegated-items/<int:pk>/withdraw/", delegated.DelegatedItemWithdrawView.as_view(),
+         name="delegated_item_withdraw"),
     # notifications
     path("notifications/", home.NotificationListView.as_view(), name="notification_list"),
     path("notifications/read/", home.NotificationReadView.as_view(), name="notification_read"),

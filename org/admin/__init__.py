@@ -1,2 +1,2 @@
 """Admin of the organisation system, one module per topic (imported here for admin autodiscovery)."""
-from . import members, outside, tree  # noqa: F401
+from . import conference, members, outside, tree  # noqa: F401

@@ -49,9 +49,22 @@ class OrgUnitAdmin(ScopedAdminMixin, MPTTModelAdmin):
 
 
 class GridAssignmentInline(admin.TabularInline):
+    """Read-only: people are put on and taken off grids on the grid page (``org:grid_detail``), through the
+    services, with their audit rows."""
+
     model = GridAssignment
     extra = 0
-    autocomplete_fields = ("user",)
+    fields = ("person_name", "role", "member", "user", "building", "valid_from", "valid_to")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Grid)
@@ -62,13 +75,34 @@ class GridAdmin(ScopedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("units",)
     inlines = [GridAssignmentInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("community", "code") if obj is not None else ()
+
+    def service_save(self, request, obj, form, change):
+        if change:
+            changed = {f: form.cleaned_data[f] for f in form.changed_data if f in services.GRID_FIELDS}
+            units = form.cleaned_data["units"] if "units" in form.changed_data else None
+            services.grid_update(actor=request.user, grid=obj, units=units, **changed)
+            return
+        d = form.cleaned_data
+        created = services.grid_create(actor=request.user, community=d["community"], code=d["code"],
+                                       name=d["name"], note=d.get("note", ""))
+        if d.get("units"):
+            services.grid_update(actor=request.user, grid=created, units=d["units"])
+        obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the units were written by the services above; the inline is read-only
+
 
 @admin.register(NewDomainOrg)
 class NewDomainOrgAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "unit", "party_org_type")
+    list_display = ("name", "code", "kind", "unit", "party_org_type", "ended_on")
     list_filter = ("kind", "party_org_type")
     search_fields = ("name", "code")
     list_select_related = ("unit",)
+    # Ending is ``new_domain_org_end`` (the end page / API action), never a field edit here.
+    readonly_fields = ("ended_on", "end_reason")
 
     def service_save(self, request, obj, form, change):
         if change:

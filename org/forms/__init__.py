@@ -3,6 +3,7 @@ are FilterSets (``org.filtersets``), not forms."""
 from .common import DATE_WIDGET, UnitChoiceField, blank, clean_import_file, member_unit_queryset  # noqa: F401
 from .imports import RosterImportForm, TreeImportForm  # noqa: F401
 from .members import MemberForm, residence_queryset  # noqa: F401
+from .new_domain import NewDomainOrgEndForm, NewDomainOrgForm, attach_units  # noqa: F401
 from .registrations import (  # noqa: F401
     MAX_MEMBER_MATCHES,
     DualRegistrationCreateForm,

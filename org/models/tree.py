@@ -203,8 +203,18 @@ class GridAssignment(models.Model):
     user = models.ForeignKey(
         "accounts.User", verbose_name=_("user"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A party member on the grid (building lead, volunteer) is picked from the member records, never retyped;
+    # ``person_name`` is then copied from the record by the services.
+    member = models.ForeignKey(
+        "org.Member", verbose_name=_("member record"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="grid_assignments",
+    )
     person_name = models.CharField(_("name"), max_length=64)
     role = models.CharField(_("role"), max_length=16, choices=GridRole.choices, default=GridRole.GRID_WORKER)
+    building = models.ForeignKey(
+        OrgUnit, verbose_name=_("building or compound led"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -243,6 +253,9 @@ class NewDomainOrg(TimeStampedModel):
     party_org_founded = models.DateField(_("party organisation founded"), null=True, blank=True)
     party_secretary = models.CharField(_("party secretary"), max_length=64, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # Ended (dissolved, merged, the enterprise closed): kept for history, out of current coverage.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True, default="")
 
     objects = ScopedManager()
     scope_unit_path = "unit"

@@ -32,7 +32,8 @@ from .tree import ANCESTOR_COLUMN
 
 __all__ = [
     "AGE_BANDS", "dual_registration_list", "member_counts", "member_display", "member_get", "member_list",
-    "member_subtree_count", "part_time_member_list", "transfer_batch_list", "transfer_list", "member_figures",
+    "member_subtree_count", "part_time_member_list", "transfer_batch_get", "transfer_batch_items", "transfer_batch_list",
+    "transfer_list", "member_figures",
 ]
 
 # Age bands for the list filter: key -> (min age inclusive, max age inclusive or None).
@@ -202,9 +203,38 @@ def transfer_list(*, user, state=None, member=None):
     return qs.order_by("-created_at", "-pk")
 
 
-def transfer_batch_list(*, user):
-    return (TransferBatch.objects.for_user(user, Action.VIEW).select_related("source", "registered_at")
-            .annotate(items=Count("transfers")).order_by("-created_at", "-pk"))
+def _batches_seen_q(user) -> Q:
+    """Batches a user sees: run by a unit in scope, or with an item the user sees (a receiving community
+    sees the batches that bring members to it). Both through ``for_user``."""
+    return (Q(pk__in=TransferBatch.objects.for_user(user, Action.VIEW).values("pk"))
+            | Q(pk__in=Transfer.objects.for_user(user, Action.VIEW).filter(batch__isnull=False).values("batch_id")))
+
+
+def transfer_batch_list(*, user, state=None):
+    """Batches the user sees (``_batches_seen_q``) with their item count, newest first. Three queries a
+    page whatever the number of batches or items."""
+    qs = TransferBatch.objects.filter(_batches_seen_q(user))
+    if state:
+        qs = qs.filter(state=state)
+    return (qs.select_related("source", "registered_at").annotate(items=Count("transfers"))
+            .order_by("-created_at", "-pk"))
+
+
+def transfer_batch_get(*, user, pk) -> TransferBatch:
+    """One batch the user sees, else 404 (a batch out of scope is audited as a denial, like a missing id)."""
+    qs = TransferBatch.objects.select_related("source", "registered_at", "created_by", "completed_by")
+    if Transfer.objects.for_user(user, Action.VIEW).filter(batch_id=pk).exists():
+        return qs.get(pk=pk)
+    return get_object_for_user(qs, user, Action.VIEW, pk=pk)
+
+
+def transfer_batch_items(*, user, batch: TransferBatch):
+    """The items of ``batch`` the user sees: all of them for those who see the running unit, the ones
+    sent to their units for a receiving side."""
+    qs = Transfer.objects.filter(batch=batch)
+    if not unit_in_scope(user, Action.VIEW, batch.registered_at):
+        qs = qs.for_user(user, Action.VIEW)
+    return qs.select_related("member", "to_unit").order_by("pk")
 
 
 # -- figures ----------------------------------------------------------------------------------------

@@ -87,10 +87,11 @@ def subtree_counts(unit: OrgUnit, include_self: bool = True) -> dict:
 
 
 def new_domain_counts(unit: OrgUnit) -> dict:
-    """New-domain party organisations attached within ``unit``'s subtree, by kind. One query."""
+    """Current new-domain party organisations attached within ``unit``'s subtree, by kind (ended ones are
+    history and do not count). One query."""
     counts = {kind.value: 0 for kind in NewDomainKind}
     rows = (
-        NewDomainOrg.objects.filter(subtree_q(unit, "unit"))
+        NewDomainOrg.objects.filter(subtree_q(unit, "unit"), ended_on__isnull=True)
         .exclude(party_org_type="")
         .values("kind")
         .annotate(n=Count("id"))

@@ -38,6 +38,7 @@ from core.scoping import Action, ScopeDenied, require_scope, unit_in_scope
 
 from ..choices import LEVEL_OF_KIND, Level
 from ..models import (
+    OPEN_TRANSFER_STATES,
     DualRegistration,
     Member,
     MemberCategory,
@@ -564,6 +565,8 @@ def transfer_return(*, actor, transfer: Transfer, reason: str) -> Transfer:
     transfer.returned_by = actor if getattr(actor, "pk", None) else None
     transfer.save(update_fields=["state", "return_reason", "returned_by", "updated_at"])
     _event(transfer, actor, from_state, TransferState.RETURNED, reason)
+    if transfer.batch_id:
+        _settle_batch(transfer.batch_id, actor)
     audit_write(actor=actor, action="transfer.return", obj=transfer, before=before, after=snapshot(transfer))
     return transfer
 
@@ -597,6 +600,8 @@ def transfer_complete(*, actor, transfer: Transfer, completed_on=None) -> Transf
     transfer.completed_on = day
     transfer.save(update_fields=["state", "completed_on", "updated_at"])
     _event(transfer, actor, TransferState.APPROVED, TransferState.COMPLETED)
+    if transfer.batch_id:
+        _settle_batch(transfer.batch_id, actor)
     _require(actor, Action.MOVE, _fresh_unit(Member.objects.get(pk=member.pk).unit_id))
     audit_write(actor=actor, action="transfer.complete", obj=transfer, before=before, after=snapshot(transfer))
     return transfer
@@ -641,7 +646,8 @@ def transfer_batch_create(*, actor, source: OutsideUnit, document_no: str, regis
     seen: dict[str, int] = {}
     actor_or_none = actor if getattr(actor, "pk", None) else None
     for start in range(0, len(items), _CHUNK):
-        chunk = list(enumerate(items[start:start + _CHUNK], start=start + 1))
+        chunk = [(item.get("row", index), item)
+                 for index, item in enumerate(items[start:start + _CHUNK], start=start + 1)]
         prepared = []
         for row, item in chunk:
             try:
@@ -679,7 +685,7 @@ def transfer_batch_create(*, actor, source: OutsideUnit, document_no: str, regis
                     education=item.get("education", ""), ethnicity=item.get("ethnicity", ""),
                     joined_on=item.get("joined_on"), standing=item.get("standing", Standing.FULL),
                     category=item.get("category", MemberCategory.RETIRED), residence=item.get("residence"),
-                    status=MemberStatus.NORMAL, **pii, **phone,
+                    status=MemberStatus.NORMAL, note=(item.get("note") or "")[:200], **pii, **phone,
                 )
                 if not member.name:
                     errors.append(_row_error(row, pgettext("person", "Name"), _("required")))
@@ -689,15 +695,15 @@ def transfer_batch_create(*, actor, source: OutsideUnit, document_no: str, regis
             pairs.append((member, to_units[item["to_unit"].pk]))
         if errors:
             continue
-        Member.objects.bulk_create(new_members)
+        Member.objects.bulk_create(new_members, batch_size=_CHUNK)
         transfers = Transfer.objects.bulk_create([
             Transfer(member=m, from_outside=source, to_unit=u, letter_no=batch.document_no, batch=batch,
                      state=TransferState.REQUESTED, requested_by=actor_or_none) for m, u in pairs
-        ])
+        ], batch_size=_CHUNK)
         TransferEvent.objects.bulk_create([
             TransferEvent(transfer=t, actor=actor_or_none, from_state="", to_state=TransferState.REQUESTED)
             for t in transfers
-        ])
+        ], batch_size=_CHUNK)
     if errors:
         raise ValidationError(errors)
     audit_write(actor=actor, action="transfer_batch.create", obj=batch,
@@ -706,30 +712,50 @@ def transfer_batch_create(*, actor, source: OutsideUnit, document_no: str, regis
 
 
 def transfer_batch_preview(*, user, batch: TransferBatch) -> dict:
-    """What completing ``batch`` would do, and why it cannot (read only, a fixed number of queries):
-    ``{"total", "by_unit": [(unit, count)], "problems": [(transfer_id, code)], "can_complete"}``."""
+    """What completing ``batch`` would do, and why it cannot (read only, a fixed number of queries).
+
+    Items already completed or returned one by one (the receiving side acting as for a single transfer)
+    are settled: completing the batch moves the open ones (requested or approved) only.
+    ``{"total", "open", "by_state": {state: n}, "by_unit": [(unit, open count)], "problems":
+    [(transfer_id, code)], "can_complete"}``."""
     from django.db.models import Count
 
     transfers = Transfer.objects.filter(batch=batch)
-    by_unit_rows = list(transfers.values("to_unit").annotate(n=Count("id")).order_by("to_unit"))
+    by_state = {r["state"]: r["n"] for r in transfers.values("state").annotate(n=Count("id")).order_by("state")}
+    open_items = transfers.filter(state__in=OPEN_TRANSFER_STATES)
+    by_unit_rows = list(open_items.values("to_unit").annotate(n=Count("id")).order_by("to_unit"))
     units = OrgUnit.objects.in_bulk([r["to_unit"] for r in by_unit_rows])
     problems = []
     for row in by_unit_rows:
         if not unit_in_scope(user, Action.MOVE, units[row["to_unit"]]):
             problems.append((None, "scope"))
-    for pk, state, unit_id, outside_id in transfers.values_list(
-            "pk", "state", "member__unit_id", "member__outside_unit_id"):
-        if state not in (TransferState.REQUESTED, TransferState.APPROVED):
-            problems.append((pk, "state"))
-        elif outside_id != batch.source_id or unit_id is not None:
+    for pk, unit_id, outside_id in open_items.values_list("pk", "member__unit_id", "member__outside_unit_id"):
+        if outside_id != batch.source_id or unit_id is not None:
             problems.append((pk, "stale"))
-    total = sum(r["n"] for r in by_unit_rows)
+    open_count = sum(r["n"] for r in by_unit_rows)
     return {
-        "total": total,
+        "total": sum(by_state.values()),
+        "open": open_count,
+        "by_state": by_state,
         "by_unit": [(units[r["to_unit"]], r["n"]) for r in by_unit_rows],
         "problems": problems,
-        "can_complete": batch.state == TransferBatchState.DRAFT and not problems and total > 0,
+        "can_complete": batch.state == TransferBatchState.DRAFT and not problems and open_count > 0,
     }
+
+
+def _settle_batch(batch_id, actor) -> bool:
+    """After an item of a draft batch was completed or returned on its own: once no item is open and at
+    least one was completed, the batch is completed (inside the caller's transaction and audit row)."""
+    batch = TransferBatch.objects.select_for_update().filter(pk=batch_id, state=TransferBatchState.DRAFT).first()
+    if batch is None or Transfer.objects.filter(batch_id=batch_id, state__in=OPEN_TRANSFER_STATES).exists():
+        return False
+    if not Transfer.objects.filter(batch_id=batch_id, state=TransferState.COMPLETED).exists():
+        return False
+    batch.state = TransferBatchState.COMPLETED
+    batch.completed_at = timezone.now()
+    batch.completed_by = actor if getattr(actor, "pk", None) else None
+    batch.save(update_fields=["state", "completed_at", "completed_by", "updated_at"])
+    return True
 
 
 @transaction.atomic
@@ -742,21 +768,22 @@ def transfer_batch_complete(*, actor, batch: TransferBatch, completed_on=None) -
     preview = transfer_batch_preview(user=actor, batch=batch)
     if any(code == "scope" for _pk, code in preview["problems"]):
         raise ScopeDenied(Action.MOVE)
-    if preview["problems"] or not preview["total"]:
+    if preview["problems"] or not preview["open"]:
         raise ValidationError(_("Some transfers of this batch cannot be completed."), code="problems")
     day = completed_on or timezone.localdate()
     now = timezone.now()
     actor_or_none = actor if getattr(actor, "pk", None) else None
-    transfer_ids = list(Transfer.objects.filter(batch=batch).order_by("pk").values_list("pk", flat=True))
+    transfer_ids = list(Transfer.objects.filter(batch=batch, state__in=OPEN_TRANSFER_STATES).order_by("pk")
+                        .values_list("pk", flat=True))
     counted_after: list[tuple] = []  # the members' counters move once, after every chunk
     for start in range(0, len(transfer_ids), _CHUNK):
         ids = transfer_ids[start:start + _CHUNK]
-        transfers = list(Transfer.objects.select_for_update().filter(pk__in=ids).select_related("member"))
+        transfers = list(Transfer.objects.select_for_update().filter(pk__in=ids, state__in=OPEN_TRANSFER_STATES))
         members = {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=[t.member_id for t in transfers])}
         memberships, events = [], []
         for t in transfers:
             member = members[t.member_id]
-            if member.outside_unit_id != batch.source_id or member.unit_id is not None:
+            if len(transfers) != len(ids) or member.outside_unit_id != batch.source_id or member.unit_id is not None:
                 raise ValidationError(_("Some transfers of this batch cannot be completed."), code="problems")
             member.unit_id = t.to_unit_id
             member.outside_unit_id = None
@@ -781,7 +808,7 @@ def transfer_batch_complete(*, actor, batch: TransferBatch, completed_on=None) -
     batch.completed_by = actor_or_none
     batch.save(update_fields=["state", "completed_at", "completed_by", "updated_at"])
     # Re-check on fresh rows: every receiving unit still in the actor's scope.
-    for unit in OrgUnit.objects.filter(pk__in=Transfer.objects.filter(batch=batch).values("to_unit")):
+    for unit in OrgUnit.objects.filter(pk__in=[u.pk for u, _n in preview["by_unit"]]):
         _require(actor, Action.MOVE, unit)
     audit_write(actor=actor, action="transfer_batch.complete", obj=batch, before=before,
                 after={**snapshot(batch), "members": len(transfer_ids)})

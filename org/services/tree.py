@@ -11,12 +11,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from mptt.exceptions import InvalidMove
 
 from core.audit import audit_write, snapshot
 from core.concurrency import check_version
 from core.scoping import Action, ScopeDenied, forget_scope, require_scope
+from core.validators import check_record_date
 
 from ..choices import LEVEL_OF_KIND, Level
 from ..models import Grid, GridAssignment, NewDomainOrg, OrgUnit
@@ -210,14 +212,38 @@ def grid_create(*, actor, community: OrgUnit, code: str, name: str, note: str = 
 
 
 @transaction.atomic
-def grid_assignment_create(*, actor, grid: Grid, person_name: str, valid_from, role: str = "grid_worker",
-                           user=None, phone: str = "", valid_to=None) -> GridAssignment:
-    grid = Grid.objects.select_related("community").get(pk=grid.pk)
+def grid_assignment_create(*, actor, grid: Grid, person_name: str = "", valid_from, role: str = "grid_worker",
+                           user=None, phone: str = "", valid_to=None, member=None, building=None) -> GridAssignment:
+    """Put a person on a grid from ``valid_from``: a user account (grid worker), a party member picked from
+    the member records (building lead, volunteer; the name is copied from the record), or a name. The
+    grid's community is in the actor's CHANGE scope; a member must be in their VIEW scope; a building or
+    compound led lies in the grid's community."""
+    from ..models import Member
+
+    grid = Grid.objects.select_for_update(of=("self",)).select_related("community").get(pk=grid.pk)
+    _require(actor, Action.CHANGE, grid.community)
+    if member is not None:
+        member = Member.objects.for_user(actor, Action.VIEW).filter(pk=getattr(member, "pk", member)).first()
+        if member is None:
+            raise ValidationError({"member": ValidationError(_("No member in your scope matches."), code="not_found")})
+        person_name = member.name
+    elif user is not None and not (person_name or "").strip():
+        person_name = user.full_name or user.username
+    if building is not None:
+        building = _fresh(building.pk)
+        if LEVEL_OF_KIND.get(building.kind) not in (Level.COMPOUND, Level.BUILDING) or not (
+                building.tree_id == grid.community.tree_id and grid.community.lft < building.lft < grid.community.rght):
+            raise ValidationError({"building": ValidationError(
+                _("Choose a compound or building of the grid's community."), code="outside_grid")})
+    if valid_from is not None:
+        check_record_date(valid_from, "valid_from")
     assignment = GridAssignment(
-        grid=grid, person_name=person_name.strip(), role=role, user=user, phone=phone,
-        valid_from=valid_from, valid_to=valid_to,
+        grid=grid, person_name=(person_name or "").strip(), role=role, user=user, phone=phone,
+        valid_from=valid_from, valid_to=valid_to, member=member, building=building,
     )
-    return _save_scoped(actor, assignment, grid.community, "grid_assignment.create")
+    _save_scoped(actor, assignment, grid.community, "grid_assignment.create")
+    _recheck(actor, Action.CHANGE, grid.community_id)
+    return assignment
 
 
 @transaction.atomic
@@ -228,11 +254,44 @@ def new_domain_org_create(*, actor, unit: OrgUnit, kind: str, code: str, name: s
 
 @transaction.atomic
 def new_domain_org_update(*, actor, org: NewDomainOrg, **changes) -> NewDomainOrg:
+    """Edit a current new-domain organisation (an ended one is history; ending is ``new_domain_org_end``)."""
+    if {"ended_on", "end_reason"} & set(changes):
+        raise TypeError("ended_on / end_reason change only through new_domain_org_end")
     org = NewDomainOrg.objects.select_for_update().select_related("unit").get(pk=org.pk)
     _require(actor, Action.CHANGE, org.unit)
+    if org.ended_on is not None:
+        raise ValidationError(ValidationError(_("This organisation has ended and can no longer be edited."),
+                                              code="ended"))
     before = snapshot(org)
     for field, value in changes.items():
         setattr(org, field, value)
     if "unit" in changes:
         org.unit = _fresh(changes["unit"].pk)
     return _save_scoped(actor, org, org.unit, "new_domain_org.update", before=before)
+
+
+@transaction.atomic
+def new_domain_org_end(*, actor, org: NewDomainOrg, ended_on, reason: str) -> NewDomainOrg:
+    """End a new-domain organisation (dissolved, merged, the enterprise closed): the row stays as history
+    and drops out of the current counts and coverage. Not in the future, not before it was founded."""
+    org = NewDomainOrg.objects.select_for_update().select_related("unit").get(pk=org.pk)
+    _require(actor, Action.CHANGE, org.unit)
+    if org.ended_on is not None:
+        raise ValidationError(ValidationError(_("This organisation has already ended."), code="already_ended"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ValidationError(_("Give the reason for ending."), code="required")})
+    if ended_on is None:
+        raise ValidationError({"ended_on": ValidationError(_("Give the date it ended."), code="required")})
+    check_record_date(ended_on, "ended_on", latest=timezone.localdate())
+    if org.party_org_founded and ended_on < org.party_org_founded:
+        raise ValidationError({"ended_on": ValidationError(
+            _("It cannot end before its party organisation was founded (%(date)s)."), code="before_founded",
+            params={"date": org.party_org_founded.isoformat()})})
+    before = snapshot(org)
+    org.ended_on, org.end_reason = ended_on, reason
+    org.full_clean()
+    org.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    _recheck(actor, Action.CHANGE, org.unit_id)
+    audit_write(actor=actor, action="new_domain_org.end", obj=org, before=before, after=snapshot(org))
+    return org

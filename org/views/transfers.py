@@ -1,5 +1,5 @@
 """Transfer pages: request a member's transfer, the list with the steps the user may take (approve,
-return, complete), batch transfers."""
+return, complete). Batch transfers: ``org.views.batches``."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -16,7 +16,7 @@ from .. import selectors, services
 from ..choices import MEMBER_LEVELS
 from ..filtersets import TransferFilterSet
 from ..forms import TransferRequestForm, TransferReturnForm
-from ..models import Member, OrgUnit, Transfer, TransferBatch, TransferState
+from ..models import Member, OrgUnit, Transfer, TransferState
 from .common import run_action
 
 
@@ -122,41 +122,3 @@ class TransferActionView(View):
         else:
             messages.success(request, self.DONE[self.action])
         return back
-
-
-class TransferBatchListView(View):
-    template_name = "org/transfer_batch_list.html"
-
-    def get(self, request):
-        page = page_of(request, selectors.transfer_batch_list(user=request.user))
-        return render(request, self.template_name, {"page": page, "base_url": reverse("org:transfer_batch_list")})
-
-
-class TransferBatchDetailView(View):
-    """A batch with its preview: where its members go and whether it can be completed by this user."""
-
-    template_name = "org/transfer_batch_detail.html"
-
-    def get(self, request, pk):
-        batch = get_object_for_user(TransferBatch.objects.select_related("source", "registered_at"), request.user,
-                                    Action.VIEW, pk=pk)
-        preview = services.transfer_batch_preview(user=request.user, batch=batch)
-        items = Transfer.objects.filter(batch=batch).select_related("member", "to_unit").order_by("pk")
-        ctx = {
-            "batch": batch, "preview": preview, "page": page_of(request, items),
-            "base_url": reverse("org:transfer_batch_detail", args=[batch.pk]),
-            "can_complete": preview["can_complete"] and unit_in_scope(request.user, Action.CHANGE,
-                                                                      batch.registered_at),
-        }
-        return render(request, self.template_name, ctx)
-
-
-class TransferBatchCompleteView(View):
-    def post(self, request, pk):
-        batch = get_object_for_user(TransferBatch, request.user, Action.CHANGE, pk=pk)
-        _done, errors = run_action(services.transfer_batch_complete, actor=request.user, batch=batch)
-        if errors:
-            messages.error(request, " ".join(errors))
-        else:
-            messages.success(request, _("The batch transfer was completed."))
-        return redirect("org:transfer_batch_detail", pk=batch.pk)

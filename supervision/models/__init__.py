@@ -13,6 +13,7 @@ from .inspections import (  # noqa: F401
     CAUSE_FIELDS,
     AccountabilityInterview,
     DelegatedServiceItem,
+    DelegatedServiceItemEvent,
     Finding,
     Inspection,
     RectificationItem,

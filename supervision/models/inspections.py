@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TimeStampedModel
 from core.scoping import ScopedManager, ScopedQuerySet, root_trees
 
-from ..choices import CauseKind, FindingDimension, NoticeState, ReceivingLevel
+from ..choices import CauseKind, DelegatedItemAction, FindingDimension, NoticeState, ReceivingLevel
 from .base import choice_check
 
 
@@ -238,6 +238,9 @@ class DelegatedServiceItem(models.Model):
     delegated_on = models.DateField(_("delegated on"))
     is_active = models.BooleanField(_("in force"), default=True)
     note = models.TextField(_("note"), blank=True)
+    # Withdrawn (the power taken back): kept for history, out of the catalogue in force.
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True, default="")
 
     objects = ScopedManager()
     scope_unit_path = "owner"
@@ -246,7 +249,41 @@ class DelegatedServiceItem(models.Model):
         verbose_name = _("delegated service item")
         verbose_name_plural = _("delegated service items")
         ordering = ["code"]
-        constraints = [choice_check("receiving_level", ReceivingLevel, "delegateditem_level_valid")]
+        constraints = [
+            choice_check("receiving_level", ReceivingLevel, "delegateditem_level_valid"),
+            models.CheckConstraint(name="delegateditem_withdrawn_not_active",
+                                   condition=Q(withdrawn_on__isnull=True) | Q(is_active=False)),
+        ]
 
     def __str__(self):
         return self.name
+
+
+class DelegatedServiceItemEvent(models.Model):
+    """One row per write of a delegated item (delegated, edited, withdrawn): who, when, which fields
+    changed from what to what (``changes``: field → [before, after], as shown), and why."""
+
+    item = models.ForeignKey(DelegatedServiceItem, verbose_name=_("delegated service item"),
+                             on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=DelegatedItemAction.choices)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    changes = models.JSONField(_("changed fields"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = ScopedManager()
+    scope_unit_path = "item__owner"
+
+    class Meta:
+        verbose_name = _("delegated item history")
+        verbose_name_plural = _("delegated item history")
+        ordering = ["item_id", "at", "id"]
+        constraints = [
+            choice_check("action", DelegatedItemAction, "delegateditemevent_action_valid"),
+            models.CheckConstraint(name="delegateditemevent_withdraw_reason",
+                                   condition=~Q(action=DelegatedItemAction.WITHDRAW) | ~Q(reason="")),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} {self.action}"

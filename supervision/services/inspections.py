@@ -10,20 +10,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.audit import snapshot
-from core.scoping import Action, ScopeDenied, get_object_for_user, require_scope
+from core.scoping import Action, ScopeDenied, get_object_for_user, recheck_scope, require_scope
+from core.validators import check_record_date
 from org.models import OrgUnit
 
-from ..choices import NoticeState, NotificationKind, ReceivingLevel
+from ..choices import DelegatedItemAction, NoticeState, NotificationKind, ReceivingLevel
 from ..models import (
     CAUSE_FIELDS,
     AccountabilityInterview,
     DelegatedServiceItem,
+    DelegatedServiceItemEvent,
     Finding,
     Inspection,
     RectificationItem,
     SupervisionNotice,
 )
-from .common import audit, department_check, holder_users, not_blank, notify, root_of
+from .common import audit, department_check, holder_users, not_blank, notify, root_of, today
 
 NOTICE_PREFIX = "苏党建督"
 
@@ -219,23 +221,126 @@ def accountability_interview_create(*, actor, held_on: dt.date, interviewee: str
     return interview
 
 
+# The fields of a delegated item that ``delegated_service_item_update`` edits (each change is history).
+DELEGATED_ITEM_FIELDS = ("code", "name", "department", "receiving_level", "delegated_on", "note")
+
+
+def _shown(item: DelegatedServiceItem, field: str):
+    """A field's value as the history keeps it: a department by its name, a date as ISO, else the value."""
+    value = getattr(item, field)
+    if field == "department":
+        return value.name if value is not None else None
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _item_event(item, actor, action: str, changes: dict | None = None, reason: str = "") -> DelegatedServiceItemEvent:
+    event = DelegatedServiceItemEvent(item=item, action=action, actor=actor, changes=changes or {}, reason=reason)
+    event.full_clean(exclude=["item", "actor"])
+    event.save()
+    return event
+
+
+def _check_delegated_on(value):
+    if value is None:
+        raise ValidationError({"delegated_on": ValidationError(_("This field is required."), code="required")})
+    check_record_date(value, "delegated_on", latest=today())
+
+
 @transaction.atomic
 def delegated_service_item_create(*, actor, owner: OrgUnit, code: str, name: str, department,
                                   receiving_level: str = ReceivingLevel.COMMUNITY, delegated_on: dt.date,
                                   note: str = "") -> DelegatedServiceItem:
+    """Add an item to the district's catalogue (kept by the district root: CHANGE over it)."""
     owner = OrgUnit.objects.get(pk=owner.pk)
     require_scope(actor, Action.CHANGE, owner)
+    if owner.parent_id is not None:
+        raise ValidationError({"owner": ValidationError(_("Delegated items are kept by the district."),
+                                                        code="not_district")})
+    _check_delegated_on(delegated_on)
     item = DelegatedServiceItem(owner=owner, code=(code or "").strip(), name=not_blank(name, "name"),
                                 department=department_check(department), receiving_level=receiving_level,
                                 delegated_on=delegated_on, note=note)
     item.full_clean()
     item.save()
+    recheck_scope(actor, Action.CHANGE, unit_id=item.owner_id)
+    _item_event(item, actor, DelegatedItemAction.CREATE,
+                {f: [None, _shown(item, f)] for f in DELEGATED_ITEM_FIELDS if _shown(item, f) not in (None, "")})
     audit(actor, "delegated_service_item.create", item)
+    return item
+
+
+def _locked_item(actor, item) -> DelegatedServiceItem:
+    item = DelegatedServiceItem.objects.select_for_update().select_related("owner", "department").get(pk=item.pk)
+    require_scope(actor, Action.CHANGE, item.owner)
+    if not item.is_active:
+        raise ValidationError(ValidationError(_("This item has been withdrawn."), code="withdrawn"))
+    return item
+
+
+@transaction.atomic
+def delegated_service_item_update(*, actor, item: DelegatedServiceItem, reason: str = "",
+                                  **changes) -> DelegatedServiceItem:
+    """Edit an item in force: the fields of ``DELEGATED_ITEM_FIELDS`` only; the changed ones (before and
+    after) and ``reason`` become one history row. Nothing changed: nothing written."""
+    unknown = set(changes) - set(DELEGATED_ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    item = _locked_item(actor, item)
+    before = snapshot(item)
+    shown_before = {f: _shown(item, f) for f in changes}
+    for field, value in changes.items():
+        if field == "department":
+            value = department_check(value) if getattr(value, "pk", value) != item.department_id else item.department
+        elif field in ("code", "name") and isinstance(value, str):
+            value = value.strip()
+        setattr(item, field, value)
+    if "name" in changes:
+        not_blank(item.name, "name")
+    if "delegated_on" in changes:
+        _check_delegated_on(item.delegated_on)
+    changed = {f: [shown_before[f], _shown(item, f)] for f in changes if _shown(item, f) != shown_before[f]}
+    if not changed:
+        return item
+    item.full_clean()
+    item.save(update_fields=[f for f in changes if f in changed])
+    recheck_scope(actor, Action.CHANGE, unit_id=item.owner_id)
+    _item_event(item, actor, DelegatedItemAction.UPDATE, changed, reason=(reason or "").strip())
+    audit(actor, "delegated_service_item.update", item, before=before)
+    return item
+
+
+@transaction.atomic
+def delegated_service_item_withdraw(*, actor, item: DelegatedServiceItem, withdrawn_on: dt.date,
+                                    reason: str) -> DelegatedServiceItem:
+    """Take the power back: the item leaves the catalogue in force (``is_active`` False) and keeps the
+    date and the reason; the row stays, with its history."""
+    try:
+        item = _locked_item(actor, item)
+    except ValidationError as exc:
+        raise ValidationError(ValidationError(_("This item has already been withdrawn."),
+                                              code="already_withdrawn")) from exc
+    reason = not_blank(reason, "reason")
+    if withdrawn_on is None:
+        raise ValidationError({"withdrawn_on": ValidationError(_("This field is required."), code="required")})
+    check_record_date(withdrawn_on, "withdrawn_on", latest=today())
+    if withdrawn_on < item.delegated_on:
+        raise ValidationError({"withdrawn_on": ValidationError(
+            _("An item cannot be withdrawn before it was delegated (%(date)s)."), code="before_delegated",
+            params={"date": item.delegated_on.isoformat()})})
+    before = snapshot(item)
+    item.is_active, item.withdrawn_on, item.withdrawal_reason = False, withdrawn_on, reason
+    item.full_clean()
+    item.save(update_fields=["is_active", "withdrawn_on", "withdrawal_reason"])
+    recheck_scope(actor, Action.CHANGE, unit_id=item.owner_id)
+    _item_event(item, actor, DelegatedItemAction.WITHDRAW,
+                {"is_active": [True, False], "withdrawn_on": [None, withdrawn_on.isoformat()]}, reason=reason)
+    audit(actor, "delegated_service_item.withdraw", item, before=before)
     return item
 
 
 __all__ = [
     "inspection_create", "finding_create", "rectification_item_create", "rectification_item_follow_up",
     "supervision_notice_create", "supervision_notice_issue", "supervision_notice_withdraw",
-    "accountability_interview_create", "delegated_service_item_create",
+    "accountability_interview_create", "delegated_service_item_create", "delegated_service_item_update",
+    "delegated_service_item_withdraw", "DELEGATED_ITEM_FIELDS",
 ]

@@ -28,6 +28,7 @@ from ..forms import (
 )
 from ..models import Finding, Inspection, KeyTask, RectificationItem, SupervisionNotice
 from .common import STREET_KINDS
+from .delegated import catalogue_keeper
 
 
 def _organiser_units(user):
@@ -267,6 +268,9 @@ class DelegatedItemListView(View):
     template_name = "supervision/delegated_item_list.html"
 
     def get(self, request):
-        filterset, qs = filter_list(request, DelegatedItemFilter, selectors.delegated_item_list(user=request.user))
+        # in force by default; ``status`` (the filter) shows withdrawn items too
+        filterset, qs = filter_list(request, DelegatedItemFilter,
+                                    selectors.delegated_item_list(user=request.user, active=None))
         return render(request, self.template_name, {"form": filterset.form, "page": page_of(request, qs, 100),
-                                                    "base_url": reverse("supervision:delegated_item_list")})
+                                                    "base_url": reverse("supervision:delegated_item_list"),
+                                                    "can_change": catalogue_keeper(request.user) is not None})

@@ -148,7 +148,8 @@ class TestMemberViewMatrix:
         Case("transfer_complete", url("transfer_complete", pk("t_app")), {"district", "street", "community2"},
              method="post", data=lambda t: {}, ok_status=(302,), models=WRITTEN),
         Case("batches", url("transfer_batch_list"), LOGGED_IN),
-        Case("batch_detail", url("transfer_batch_detail", pk("batch")), {"district", "leader"}),
+        # C1's side (the receiving community and its street) sees the batch through its items.
+        Case("batch_detail", url("transfer_batch_detail", pk("batch")), SEE_C1),
         Case("batch_complete", url("transfer_batch_complete", pk("batch")), {"district"}, method="post",
              data=lambda t: {}, ok_status=(302,), models=WRITTEN),
         Case("import_page", url("roster_import"), CHANGE_ANY),
