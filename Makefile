@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Settings are secure by default (DEBUG off, real keys required); these development targets turn DEBUG on
+# unless the environment says otherwise. Production sets DEBUG=0 and its keys in .env.
+export DEBUG ?= 1
 # The suite runs in parallel (pytest-xdist, one worker per core); `make test PYTEST_ARGS=-x` runs it serially.
 PYTEST_ARGS ?= -n auto
 

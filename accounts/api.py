@@ -1,5 +1,6 @@
 from axes.helpers import get_lockout_message
 from django.contrib.auth.signals import user_logged_in
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import ValidationError
@@ -48,6 +49,7 @@ class ObtainTokenView(APIView):
 class LogoutTokenView(APIView):
     """``POST /api/auth/logout/``: revoke the token this request authenticated with (204)."""
 
+    @extend_schema(request=None, responses={204: None})
     def post(self, request, *args, **kwargs):
         from knox.models import AuthToken
 

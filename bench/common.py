@@ -34,10 +34,18 @@ def conninfo(name: str) -> str:
     return f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname={name}"
 
 
+# The bench's own PII keys (never the development ones, which settings refuse with DEBUG off): the
+# generator and the gunicorn under test use the same, so the hashes it writes match.
+BENCH_KEYS = dict(PII_ENCRYPTION_KEYS="YmVuY2gtb25seS1rZXktbmV2ZXItcHJvZHVjdGlvbiE=", PII_HASH_KEY="bench-only-hash-key-never-production")
+
+
 def setup_django(dbname: str, **env) -> None:
     """Point Django at the bench database and set it up (call once, before importing models)."""
     os.environ["DATABASE_URL"] = db_url(dbname)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "suxian.settings")
+    os.environ.setdefault("DEBUG", "1")  # settings are secure by default; the generators are development tools
+    for key, value in BENCH_KEYS.items():
+        os.environ.setdefault(key, value)
     for key, value in env.items():
         os.environ[key] = value
     if str(BASE_DIR) not in sys.path:

@@ -47,6 +47,7 @@ def _setup_database(keep: bool) -> None:
     admin.close()
     os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "suxian.settings")
+    os.environ.setdefault("DEBUG", "1")  # its own database, development keys
     os.environ.pop("CELERY_BROKER_URL", None)  # in-process: the job itself is what is timed
     import django
 

@@ -46,6 +46,7 @@ def _setup_database() -> None:
     admin.close()
     os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "suxian.settings")
+    os.environ.setdefault("DEBUG", "1")  # its own database, development keys
     import django
 
     django.setup()

@@ -30,14 +30,14 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench.common import BASE_DIR, db_name_for, setup_django, summary_ms, write_json
+    from bench.common import BASE_DIR, BENCH_KEYS, db_name_for, setup_django, summary_ms, write_json
 else:
-    from .common import BASE_DIR, db_name_for, setup_django, summary_ms, write_json
+    from .common import BASE_DIR, BENCH_KEYS, db_name_for, setup_django, summary_ms, write_json
 
 BENCH_ENV = dict(
     DEBUG="0", SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
-    # The same values the development defaults use, so hashes made by the generator match.
-    PII_ENCRYPTION_KEYS="bG9jYWwtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE=", PII_HASH_KEY="local-dev-only-hash-key",
+    # The keys the generator uses (bench.common.BENCH_KEYS), so its hashes match.
+    **BENCH_KEYS,
     ALLOWED_HOSTS="127.0.0.1,testserver", SECURE_COOKIES="0", STATIC_ROOT="/tmp/suxian_bench_static",
     LOG_LEVEL="ERROR",
     # As deployed (docker-compose, .env.example): sessions and the cache in Redis. The cache holds sessions,

@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (log-in / log-out audit rows)
+        from . import (
+            receivers,  # noqa: F401  (log-in / log-out audit rows)
+            schema,  # noqa: F401  (OpenAPI extensions for our auth class and fields)
+        )

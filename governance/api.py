@@ -472,7 +472,7 @@ class PostingCreateSerializer(serializers.Serializer):
     new_domain_org = Scoped(NewDomainOrg)
 
 
-class EndSerializer(serializers.Serializer):
+class PostingEndSerializer(serializers.Serializer):
     ended_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -488,7 +488,7 @@ class PostingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         return selectors.posting_list(user=self.request.user)
 
     def get_serializer_class(self):
-        return {"create": PostingCreateSerializer, "end": EndSerializer}.get(self.action, PostingSerializer)
+        return {"create": PostingCreateSerializer, "end": PostingEndSerializer}.get(self.action, PostingSerializer)
 
     @extend_schema(request=PostingCreateSerializer, responses={201: PostingSerializer})
     def create(self, request, *args, **kwargs):
@@ -497,11 +497,11 @@ class PostingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
         posting = services.posting_create(actor=request.user, **s.validated_data)
         return Response(PostingSerializer(posting).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EndSerializer, responses={200: PostingSerializer})
+    @extend_schema(request=PostingEndSerializer, responses={200: PostingSerializer})
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         posting = self.get_object()
-        s = EndSerializer(data=request.data)
+        s = PostingEndSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return Response(PostingSerializer(services.posting_end(actor=request.user, posting=posting,
                                                                **s.validated_data)).data)

@@ -35,12 +35,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Secure by default: DEBUG is off unless the environment turns it on (`make run`, `make test` and the
+# benchmarks set DEBUG=1 or their own keys explicitly). With DEBUG off the process refuses to start
+# without real keys: a missing key, a development key or a placeholder from .env.example.
+DEBUG = env_bool("DEBUG", False)
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEV_PII_ENCRYPTION_KEY = "bG9jYWwtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE="
+DEV_PII_HASH_KEY = "local-dev-only-hash-key"
+
+
+def _refuse_unsafe_key(name: str, value: str, dev_value: str) -> None:
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off (set DEBUG=1 for development)")
+    if value == dev_value or value.startswith(("change-me", "replace-with")):
+        raise ImproperlyConfigured(f"{name} is a development or placeholder value; set a real key when DEBUG is off")
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+if not DEBUG:
+    _refuse_unsafe_key("SECRET_KEY", SECRET_KEY, DEV_SECRET_KEY)
+SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -58,6 +72,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "csp",
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
@@ -83,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
     "core.middleware.RequestContextMiddleware",
     "core.middleware.BadParameterStatusMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -226,12 +242,13 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 # comma-separated, newest first, allow rotation) and for the keyed lookup hash.
 PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS", [])
 PII_HASH_KEY = os.environ.get("PII_HASH_KEY", "")
-if not PII_ENCRYPTION_KEYS or not PII_HASH_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("PII_ENCRYPTION_KEYS and PII_HASH_KEY must be set when DEBUG is off")
-    # Development-only keys, so that a fresh clone runs. Never used with DEBUG off.
-    PII_ENCRYPTION_KEYS = PII_ENCRYPTION_KEYS or ["bG9jYWwtZGV2LW9ubHkta2V5LW5vdC1mb3ItcHJvZCE="]
-    PII_HASH_KEY = PII_HASH_KEY or "local-dev-only-hash-key"
+if not DEBUG:
+    for _key in PII_ENCRYPTION_KEYS or [""]:
+        _refuse_unsafe_key("PII_ENCRYPTION_KEYS", _key, DEV_PII_ENCRYPTION_KEY)
+    _refuse_unsafe_key("PII_HASH_KEY", PII_HASH_KEY, DEV_PII_HASH_KEY)
+# Development-only keys, so that a fresh clone runs. Never used with DEBUG off.
+PII_ENCRYPTION_KEYS = PII_ENCRYPTION_KEYS or [DEV_PII_ENCRYPTION_KEY]
+PII_HASH_KEY = PII_HASH_KEY or DEV_PII_HASH_KEY
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "suxian-demo-2026")
 
@@ -296,6 +313,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # `check --deploy` is about the deployment's security; the schema's naming warnings (enum names
+    # shared between apps) are checked by `manage.py spectacular --validate`, not at every deploy.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -311,3 +331,33 @@ LOGGING = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# HTTPS behind the district's reverse proxy: HSTS and the redirect to HTTPS are on by default with DEBUG
+# off and can be turned off (SECURE_HSTS_SECONDS=0, SECURE_SSL_REDIRECT=0) for a trial over plain HTTP.
+# /healthz is exempt: the container healthcheck asks it over plain HTTP on 127.0.0.1.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The HSTS preload list is for hosts on the public internet; an intranet host cannot be submitted to it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp): everything from this origin only, nothing from a CDN, and no
+# inline script (page behaviour lives in static/core/app.js; tests/core/test_csp.py scans the templates).
+# Inline style attributes stay allowed ("'unsafe-inline'" in style-src only: the Swagger page and a few
+# layout attributes); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
