@@ -7,6 +7,8 @@ from core.testing import in_ci, is_postgres, parametrize_matrix
 from org.testing import build_persona_tree
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 
 def pytest_generate_tests(metafunc):
@@ -34,6 +36,19 @@ def _redis_answers(url: str) -> bool:
         return False
     finally:
         client.close()
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium through Playwright's sync API (tests marked ``browser``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from .test_org_browse import CHROMIUM_ARGS, _log_in, browser  # noqa: F401  (the fixture)
+from .test_org_browse import _log_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -21,7 +21,7 @@ def _watch(page) -> list[str]:
     return refused
 
 
-def test_pages_run_under_the_policy_on_a_desktop(browser, live_server, tree):  # noqa: F811
+def test_pages_run_under_the_policy_on_a_desktop(browser, live_server, tree):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     refused = _watch(page)
@@ -50,7 +50,7 @@ def test_pages_run_under_the_policy_on_a_desktop(browser, live_server, tree):  #
     context.close()
 
 
-def test_filter_panel_stays_folded_on_a_phone(browser, live_server, tree):  # noqa: F811
+def test_filter_panel_stays_folded_on_a_phone(browser, live_server, tree):
     context = browser.new_context(viewport={"width": 390, "height": 800}, locale="zh-CN", is_mobile=True,
                                   has_touch=True)
     page = context.new_page()
