@@ -42,6 +42,7 @@ from core.scoping import Action, subtree_q
 from core.spreadsheets import open_table, require_columns
 
 from .choices import MEMBER_LEVELS, Level
+from .imports import RowError as BatchRowError  # one row-error shape for every import
 from .models import OPEN_TRANSFER_STATES, Member, OrgUnit, OutsideUnit, Transfer
 from .services.members import normalize_phone
 
@@ -61,22 +62,6 @@ JSON_KEYS = {"id_number": COL_ID, "name": COL_NAME, "phone": COL_PHONE, "to_unit
 
 # How a row's receiving unit was found.
 VIA_CODE, VIA_ADDRESS, VIA_RESIDENCE = "code", "address", "residence"
-
-
-@dataclass
-class BatchRowError:
-    row: int
-    column: str
-    code: str
-    reason: str
-
-    @property
-    def message(self) -> str:
-        return _("Row %(row)s, %(column)s: %(reason)s") % {"row": self.row, "column": self.column,
-                                                            "reason": self.reason}
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
 
 
 @dataclass
