@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from core.idcard import generate_id_number
 from org.imports import COLUMNS
 
-from .test_org_browse import SCREENSHOT_DIR, _log_in, browser  # noqa: F401  (the fixture)
+from .test_org_browse import SCREENSHOT_DIR, _log_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -33,7 +33,7 @@ def _roster(path, rows):
     return str(path)
 
 
-def test_roster_clerk_imports_a_small_file(browser, live_server, tree, tmp_path):  # noqa: F811
+def test_roster_clerk_imports_a_small_file(browser, live_server, tree, tmp_path):
     rng = random.Random(5)
     ids = [generate_id_number(rng, birth=date(1960 + i, 3, 1 + i), gender="MF"[i % 2]) for i in range(3)]
     rows = [{"姓名": f"花名册{i}", "身份证号": n, "学历": "本科", "人员类别": "退休", "所在党组织编码": "P1",
