@@ -49,6 +49,8 @@ LABELS: dict[str, object] = {
     "governance.floating_members": _("Floating party members"),
     "governance.floating_registered_pct": _("Floating members reported and registered (%)"),
     "governance.brands": _("Communities with a brand"),
+    "governance.cross_posted_seats": _("Branch committee members also seated on an owners' committee or in the "
+                                       "property company"),
     "supervision.cases_resolved": _("Disputes and difficulties resolved"),
     "supervision.delegated_service_items": _("Service items delegated"),
     "supervision.key_tasks": _("Key tasks"),

@@ -38,6 +38,13 @@ def test_district_sees_every_key_grouped(client, work):
     assert order == [s for s in SYSTEM_KEYS if s in order]
 
 
+def test_every_key_has_a_label(work):
+    """A key without a label shows as its raw key: every computed key is named in cockpit.labels."""
+    from cockpit.labels import LABELS
+
+    assert sorted(set(compute_figures(work.district, YEAR)) - set(LABELS)) == []
+
+
 def test_previous_year_and_change(client, work):
     client.force_login(work.users["district"])
     rows = {r["key"]: r for s in client.get(f"{URL}?year={YEAR}").context["sections"] for r in s["rows"]}
