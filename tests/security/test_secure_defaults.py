@@ -14,7 +14,8 @@ from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_ENV_NAMES = ("DEBUG", "SECRET_KEY", "PII_ENCRYPTION_KEYS", "PII_HASH_KEY", "DJANGO_SETTINGS_MODULE",
-                 "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL")
+                 "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL",
+                 "DJANGO_ALLOW_ASYNC_UNSAFE")  # set by the browser tests for Playwright, never in a deployment
 
 
 def _clean_env(**extra) -> dict:
