@@ -81,6 +81,23 @@ def test_refuses_to_start_without_real_keys(case):
     assert "ImproperlyConfigured" in proc.stderr
 
 
+@pytest.mark.parametrize("deployment_var", [None, "DATABASE_URL", "SECRET_KEY"])
+def test_bare_manage_py_is_development_only_without_deployment_variables(deployment_var):
+    """`manage.py` with none of a deployment's variables runs with DEBUG=1 (a fresh clone); once one is
+    set, the secure default applies and the development keys are refused."""
+    env = _clean_env()
+    if deployment_var == "DATABASE_URL":
+        env["DATABASE_URL"] = "sqlite:///" + str(ROOT / "db.sqlite3")
+    elif deployment_var == "SECRET_KEY":
+        env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    proc = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    if deployment_var is None:
+        assert proc.returncode == 0, proc.stderr
+    else:
+        assert proc.returncode != 0 and "ImproperlyConfigured" in proc.stderr
+
+
 def test_starts_with_real_keys_and_debug_off():
     proc = _django_setup(_clean_env(DEBUG="0", **_real_keys()))
     assert proc.returncode == 0, proc.stderr
