@@ -4,11 +4,12 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.scoping import Action, get_object_for_user
-from core.web import require_any_scope, run_service
+from core.scoping import Action, get_object_for_user, has_any_scope
+from core.web import filter_list, page_of, require_any_scope, run_service
 
 from ..models import OrgUnit
 
@@ -19,6 +20,30 @@ class ImportAllowed(View):
     def dispatch(self, request, *args, **kwargs):
         require_any_scope(request.user, Action.IMPORT)
         return super().dispatch(request, *args, **kwargs)
+
+
+class ListWithCreateView(View):
+    """A filtered, paged list in scope, with a create form for users who may change somewhere. Subclasses
+    name the template, the FilterSet, the create form and ``rows(user)`` (a selector scoped to the user)."""
+
+    template_name: str
+    filterset_class = None
+    create_form_class = None
+
+    def rows(self, user):
+        raise NotImplementedError
+
+    def context(self, request, create_form=None) -> dict:
+        user = request.user
+        filters, qs = filter_list(request, self.filterset_class, self.rows(user))
+        can_create = has_any_scope(user, Action.CHANGE)
+        if can_create and create_form is None:
+            create_form = self.create_form_class()
+        return {"form": filters.form, "page": page_of(request, qs), "can_create": can_create,
+                "create_form": create_form, "query": request.GET.urlencode()}
+
+    def get(self, request):
+        return render(request, self.template_name, self.context(request))
 
 
 def unit_by_code(request, form, field: str, action: str = Action.CHANGE) -> OrgUnit | None:

@@ -33,26 +33,19 @@ from ..forms.conference import (
 )
 from ..forms.registrations import EndForm
 from ..models import ConferenceMeeting, ConferenceMemberUnit, JointProject
-from .common import unit_by_code
+from .common import ListWithCreateView, unit_by_code
 
 # -- conferences -----------------------------------------------------------------------------------
 
-class JointConferenceListView(View):
+class JointConferenceListView(ListWithCreateView):
     """The conferences in scope with their counts; the create form for users who may change somewhere."""
 
     template_name = "org/conference_list.html"
+    filterset_class = JointConferenceFilterSet
+    create_form_class = JointConferenceForm
 
-    def context(self, request, create_form=None) -> dict:
-        user = request.user
-        filters, qs = filter_list(request, JointConferenceFilterSet, selectors.joint_conference_list(user=user))
-        can_create = has_any_scope(user, Action.CHANGE)
-        if can_create and create_form is None:
-            create_form = JointConferenceForm()
-        return {"form": filters.form, "page": page_of(request, qs), "can_create": can_create,
-                "create_form": create_form, "query": request.GET.urlencode()}
-
-    def get(self, request):
-        return render(request, self.template_name, self.context(request))
+    def rows(self, user):
+        return selectors.joint_conference_list(user=user)
 
 
 class JointConferenceCreateView(View):

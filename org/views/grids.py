@@ -12,7 +12,7 @@ from django.views import View
 
 from accounts.models import RoleGrant, User
 from core.scoping import Action, get_object_for_user, has_any_scope, object_in_scope
-from core.web import filter_list, page_of, require_any_scope, run_service
+from core.web import require_any_scope, run_service
 
 from .. import selectors, services
 from ..filtersets import GridFilterSet
@@ -20,23 +20,16 @@ from ..forms import MAX_MEMBER_MATCHES
 from ..forms.grids import GridAssignmentForm, GridCreateForm, GridForm, GridMatterForm
 from ..forms.registrations import EndForm
 from ..models import Grid, GridAssignment, GridMatter
-from .common import unit_by_code
+from .common import ListWithCreateView, unit_by_code
 
 
-class GridListView(View):
+class GridListView(ListWithCreateView):
     template_name = "org/grid_list.html"
+    filterset_class = GridFilterSet
+    create_form_class = GridCreateForm
 
-    def context(self, request, create_form=None) -> dict:
-        user = request.user
-        filters, qs = filter_list(request, GridFilterSet, selectors.grid_list(user=user))
-        can_create = has_any_scope(user, Action.CHANGE)
-        if can_create and create_form is None:
-            create_form = GridCreateForm()
-        return {"form": filters.form, "page": page_of(request, qs), "can_create": can_create,
-                "create_form": create_form, "query": request.GET.urlencode()}
-
-    def get(self, request):
-        return render(request, self.template_name, self.context(request))
+    def rows(self, user):
+        return selectors.grid_list(user=user)
 
 
 class GridCreateView(View):
